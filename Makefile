@@ -1,0 +1,51 @@
+# Every target has a plain equivalent for machines without make: see README.md.
+PYTHON ?= python3
+VENV := .venv
+ifeq ($(OS),Windows_NT)
+  PY := $(VENV)/Scripts/python.exe
+else
+  PY := $(VENV)/bin/python
+endif
+
+.PHONY: setup test progress serve bench help
+help:
+	@echo "make setup          create .venv with the course installed (exact tested versions)"
+	@echo "make check-01       grade your work/ files for section 01 (any NN)"
+	@echo "make watch-01       re-grade section 01 on every save"
+	@echo "make progress       every section's last result"
+	@echo "make examples-01    run section 01's reference solutions"
+	@echo "make serve          run the offline endpoint for your own scripts"
+	@echo "make test           the course's own test suite"
+	@echo "make bench          endpoint and grading speed"
+	@echo "make record-01      instructors: re-record section 01 from the live endpoint in .env"
+
+setup: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
+	@touch $@
+	@echo "Ready. Next: read lessons/01-hello-world.md, then run: make check-01"
+
+test: setup
+	$(PY) -m pytest
+
+check-%: setup
+	@$(PY) -m grader check $*
+
+watch-%: setup
+	@$(PY) -m grader watch $*
+
+examples-%: setup
+	@$(PY) -m grader examples $*
+
+record-%: setup
+	@$(PY) -m grader record $*
+
+progress: setup
+	@$(PY) -m grader progress
+
+serve: setup
+	@$(PY) -m grader serve
+
+bench: setup
+	$(PY) -m grader.bench

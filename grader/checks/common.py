@@ -1,0 +1,137 @@
+"""Checks that many sections share, built by small factories."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..endpoint.session import LoggedRequest
+from .model import Check, CheckFailed, Evidence
+from .quote import quote, quote_output
+
+CHAT = "POST /v1/chat/completions"
+MODELS = "GET /v1/models"
+OTHER_MODEL = "gpt-oss-course-other"  # what a scenario sets MODEL to, to catch a hard-coded id
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def user_agent(request: LoggedRequest) -> str:
+    return request.headers.get("user-agent", "")
+
+
+def sent_with_requests(route: str = CHAT) -> Check:
+    def run(ev: Evidence) -> None:
+        request = ev.one(route, "a request")
+        agent = user_agent(request)
+        if not agent.startswith("python-requests/"):
+            via = "the openai SDK" if agent.startswith("OpenAI/") else f"a client calling itself {agent!r}"
+            raise CheckFailed(f"expected the request to be made with the requests library; it came from {via}. "
+                              "This step is about writing the HTTP call by hand.")
+    return Check("sends its request with the requests library", run)
+
+
+def sent_with_sdk(route: str = CHAT) -> Check:
+    def run(ev: Evidence) -> None:
+        request = ev.one(route, "a request")
+        agent = user_agent(request)
+        if not agent.startswith("OpenAI/Python"):
+            raise CheckFailed(f"expected the request to come from the openai SDK; its User-Agent was {agent!r}. "
+                              "Create an OpenAI(...) client and call client.chat.completions.create(...).")
+    return Check("sends its request through the openai SDK", run)
+
+
+def posts_chat() -> Check:
+    def run(ev: Evidence) -> None:
+        if ev.chats():
+            return
+        wrong = [r for r in ev.requests if r.path.endswith("/chat/completions")]
+        if wrong:
+            raise CheckFailed(f"expected POST {ev.base_url}/chat/completions; your script sent "
+                              f"{wrong[0].method} {wrong[0].path}. OPENAI_BASE_URL already ends in /v1: "
+                              "add only /chat/completions.")
+        ev.one(CHAT, "a chat request")
+    return Check("POSTs to OPENAI_BASE_URL + /chat/completions", run)
+
+
+def sends_key(route: str = CHAT) -> Check:
+    def run(ev: Evidence) -> None:
+        for request in ev.to(route) or [ev.one(route, "a request")]:
+            if request.auth == "missing":
+                raise CheckFailed("expected an Authorization: Bearer <key> header; your script sent no Authorization "
+                                  "header, so the server answered 401 Unauthorized.")
+            if request.auth == "wrong":
+                raise CheckFailed(f"expected the key from OPENAI_API_KEY; your script sent "
+                                  f"{request.headers.get('authorization')}. Read the key with "
+                                  "os.environ['OPENAI_API_KEY'] instead of typing it into the script.")
+    return Check("sends the key from OPENAI_API_KEY as a Bearer token", run)
+
+
+def sends_model_from_env() -> Check:
+    """Used in a scenario that sets MODEL to OTHER_MODEL."""
+
+    def run(ev: Evidence) -> None:
+        request = ev.one(CHAT, "a chat request")
+        model = ev.body_of(request).get("model")
+        if model != OTHER_MODEL:
+            raise CheckFailed(f"with MODEL={OTHER_MODEL} in the environment, your script still asked for "
+                              f"model {model!r}. Read the model id with os.environ['MODEL'].")
+    return Check("asks for the model named in MODEL", run)
+
+
+def exits_with_error() -> Check:
+    def run(ev: Evidence) -> None:
+        if ev.run.exit_code == 0:
+            raise CheckFailed("the server answered with an error (404: that model does not exist), but your script "
+                              f"exited with code 0 and printed:\n{quote_output(ev.output)}\n"
+                              "Call response.raise_for_status() so errors stop the script.")
+    return Check("stops with an error when the server answers with one", run)
+
+
+def system_then_user() -> Check:
+    def run(ev: Evidence) -> None:
+        request = ev.one(CHAT, "a chat request")
+        roles = request.roles()
+        if len(roles) < 2 or roles[0] != "system" or roles[-1] != "user":
+            raise CheckFailed(f"expected messages to start with a system message and end with a user message; "
+                              f"your script sent roles {roles}.")
+    return Check("sends a system message, then a user message", run)
+
+
+def prints_reply(pick: Callable[[Evidence], list[LoggedRequest]] | None = None) -> Check:
+    def run(ev: Evidence) -> None:
+        requests = pick(ev) if pick else ev.chats()[-1:]
+        if not requests:
+            ev.one(CHAT, "a chat request")
+        answered = [r for r in requests if r.status == 200]
+        if not answered:
+            raise CheckFailed(f"the server answered {requests[-1].status}, so there was no reply to print: "
+                              f"{quote(str(requests[-1].response), 200)}")
+        printed = _squash(ev.output)
+        for request in answered:
+            for reply in request.replies():
+                if _squash(reply) not in printed:
+                    raise CheckFailed(f"expected the reply the server sent, {quote(reply, 120)!r}, in your output; "
+                                      f"your script printed:\n{quote_output(ev.output)}")
+    return Check("prints the reply the server sent", run)
+
+
+def printed_integers(ev: Evidence) -> list[int]:
+    return [int(n) for n in re.findall(r"(?<![\w.])\d+(?![\w.])", ev.output)]
+
+
+def in_order(needles: list[int], haystack: list[int]) -> bool:
+    position = 0
+    for needle in needles:
+        try:
+            position = haystack.index(needle, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
+def budget_of(request: LoggedRequest) -> object:
+    body = request.body if isinstance(request.body, dict) else {}
+    return body.get("max_completion_tokens", body.get("max_tokens"))

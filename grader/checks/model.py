@@ -1,0 +1,89 @@
+"""Checks, the evidence they judge, and the failure they raise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..endpoint.session import LoggedRequest
+from ..runner import ScriptRun
+from .quote import quote_body, quote_output
+
+
+class CheckFailed(Exception):
+    """A check's verdict: what was expected and what the script actually did."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Evidence:
+    """Everything one run of a learner's script left behind."""
+
+    file: str  # as the learner knows it: work/hello.py
+    run: ScriptRun
+    requests: list[LoggedRequest]
+    api_key: str  # the key the run was given
+    base_url: str
+    related: Evidence | None = None  # the run of the exercise this one is compared with
+    source: str = ""  # the script's text, for the rare check that must look at code (a function's name)
+
+    @property
+    def output(self) -> str:
+        return self.run.stdout
+
+    def to(self, route: str) -> list[LoggedRequest]:
+        return [r for r in self.requests if r.route == route]
+
+    def chats(self) -> list[LoggedRequest]:
+        return self.to("POST /v1/chat/completions")
+
+    def why_nothing(self) -> str:
+        """Why a script sent nothing, in words: crash, hang, blocked network, or just no request."""
+        run = self.run
+        if run.blocked:
+            return (f"it tried to reach {run.blocked[0]} instead of the endpoint in OPENAI_BASE_URL "
+                    "(is the URL typed into the script?)")
+        if run.timed_out:
+            return "it was still running when the grader stopped it"
+        if run.exit_code not in (0, None):
+            last = [line for line in run.stderr.strip().splitlines() if line.strip()]
+            return f"it stopped with an error: {last[-1].strip() if last else f'exit code {run.exit_code}'}"
+        return "it finished without sending any request"
+
+    def one(self, route: str, what: str) -> LoggedRequest:
+        """The first request to a route, or a failure that says why there was none."""
+        found = self.to(route)
+        if not found:
+            others = ", ".join(sorted({r.route for r in self.requests})) or "nothing"
+            raise CheckFailed(f"expected {what} ({route}); your script sent {others}: {self.why_nothing()}.")
+        return found[0]
+
+    def body_of(self, request: LoggedRequest) -> dict[str, Any]:
+        if not isinstance(request.body, dict):
+            raise CheckFailed(f"expected a JSON body; your script sent: {request.raw_body[:200]!r}")
+        return request.body
+
+    def printed(self) -> str:
+        return quote_output(self.output)
+
+    def sent(self, request: LoggedRequest) -> str:
+        return quote_body(request.body if request.body is not None else request.raw_body)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str  # what the learner reads: "sends a system and a user message"
+    run: Callable[[Evidence], None]
+
+
+def check(name: str) -> Callable[[Callable[[Evidence], None]], Check]:
+    """Decorator: the function raises CheckFailed when the evidence does not satisfy `name`."""
+
+    def wrap(func: Callable[[Evidence], None]) -> Check:
+        return Check(name, func)
+
+    return wrap

@@ -1,0 +1,265 @@
+"""The ASGI application: vLLM's routes, answered from recordings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from . import config, harmony, matcher, replies, streaming, validation, wire
+from .recordings import Interaction, RecordingFile, Reply
+from .recordings import Response as Recorded
+from .session import LoggedRequest, Session, describe_key
+
+MAX_BODY = 64 * 1024 * 1024  # the endpoint's own guard; vLLM sets no limit
+GUARDED_PREFIXES = ("/v1", "/v2", "/inference", "/cohere")
+ROUTES = {
+    "/v1/chat/completions": "POST",
+    "/v1/completions": "POST",
+    "/v1/models": "GET",
+    "/tokenize": "POST",
+    "/detokenize": "POST",
+    "/version": "GET",
+    "/health": "GET",
+}
+OFFLINE_REPLY = Reply(
+    reasoning="No recording matches this request, so the offline endpoint answers with its stand-in reply.",
+    content=(
+        "(offline endpoint) This is the course's recorded endpoint. It has no recording for this exact request, "
+        "so this is a stand-in reply. Point OPENAI_BASE_URL at a live server to get a real answer."
+    ),
+)
+
+
+class JSONBody(Response):
+    """Starlette's JSONResponse bytes, keeping the object for the request log."""
+
+    media_type = "application/json"
+
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        self.payload = body
+        super().__init__(wire.dumps(body), status_code=status, headers=headers)
+
+
+
+
+def _payload(event: bytes) -> Any:
+    data = event.removeprefix(b"data: ").strip()
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", "replace")
+
+
+@dataclass
+class Settings:
+    """How the endpoint behaves beyond the recordings."""
+
+    grading: bool = True  # on a miss: explain (grading) or answer a stand-in reply (offline)
+    pace: float = 1.0  # multiplies recorded stream pacing; 0 sends events back to back
+    interactions: list[Interaction] = field(default_factory=list)
+
+
+class EndpointApp:
+    def __init__(self, recordings: list[RecordingFile], session: Session, *, grading: bool, pace: float) -> None:
+        self.settings = Settings(grading, pace, [i for r in recordings for i in r.interactions])
+        self.session = session
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                pass
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        session = self.session
+        path, method = request.url.path, request.method
+        raw = await self._read_body(request)
+        header = request.headers.get("authorization")
+        sent_key = header[7:] if header and header[:7].lower() == "bearer " else (header or None)
+        guarded = path.startswith(GUARDED_PREFIXES)
+        headers = dict(request.headers)
+        if "authorization" in headers:
+            headers["authorization"] = "Bearer " + describe_key(sent_key, session.api_key)
+        if not guarded:
+            auth = "open"
+        elif sent_key is None:
+            auth = "missing"
+        else:
+            auth = "ok" if describe_key(sent_key, session.api_key).startswith("<the key") else "wrong"
+        entry = LoggedRequest(
+            started=time.time(), method=method, path=path, headers=headers, auth=auth,
+            body=None, raw_body=(raw or b"")[:4000].decode("utf-8", "replace"),
+        )
+        session.record(entry)
+        try:
+            response = await self._route(request, raw, entry)
+        except validation.Rejected as rejected:
+            response = JSONBody(rejected.status, rejected.body)
+        entry.status = response.status_code
+        if isinstance(response, JSONBody):
+            entry.response = response.payload
+        if not isinstance(response, StreamingResponse):
+            entry.first_byte = entry.finished = time.time()
+        return response
+
+    @staticmethod
+    async def _read_body(request: Request) -> bytes | None:
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY:
+                return None
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _route(self, request: Request, raw: bytes | None, entry: LoggedRequest) -> Response:
+        path, method = entry.path, entry.method
+        if path not in ROUTES:
+            return JSONBody(404, {"detail": "Not Found"})
+        if ROUTES[path] != method:
+            return JSONBody(405, {"detail": "Method Not Allowed"}, {"allow": ROUTES[path]})
+        if entry.auth in ("missing", "wrong"):
+            return JSONBody(401, wire.UNAUTHORIZED)
+        if raw is None:
+            raise validation.vllm_error(f"The request body is larger than {MAX_BODY} bytes.", "body")
+        if path == "/version":
+            return JSONBody(200, {"version": config.VLLM_VERSION})
+        if path == "/health":
+            return Response(b"", status_code=200)
+        if path == "/v1/models":
+            return JSONBody(200, wire.models_list(int(time.time())))
+        body = validation.require_json(request.headers.get("content-type"), raw)
+        entry.body = body
+        if path == "/tokenize":
+            return self._tokenize(body)
+        if path == "/detokenize":
+            parsed = validation.parse(validation.DetokenizeRequest, body)
+            validation.check_model(parsed.model)
+            return JSONBody(200, {"prompt": harmony.decode(list(parsed.tokens))})
+        if path == "/v1/completions":
+            return await self._completion(body, request, entry)
+        return await self._chat(body, request, entry)
+
+    def _tokenize(self, body: Any) -> Response:
+        parsed = validation.parse(validation.TokenizeRequest, body)
+        validation.check_model(parsed.model)
+        if parsed.messages is not None:
+            # The shared wire reference says 0.33.0 renders messages with harmony here, as the chat route does.
+            tokens = harmony.chat_prompt_tokens(body)
+        elif parsed.prompt is not None:
+            tokens = harmony.text_tokens(parsed.prompt)
+        else:
+            raise validation.vllm_error("Either `prompt` or `messages` must be given.", "prompt")
+        strs = harmony.token_strs(tokens) if parsed.return_token_strs else None
+        return JSONBody(
+            200, {"count": len(tokens), "max_model_len": config.MAX_MODEL_LEN, "tokens": tokens, "token_strs": strs}
+        )
+
+    def _find(self, entry: LoggedRequest) -> tuple[Recorded, str | None]:
+        found = matcher.find(self.settings.interactions, matcher.Request(entry.method, entry.path, entry.body))
+        if isinstance(found, matcher.Miss):
+            entry.miss = found.explain()
+            if self.settings.grading:
+                raise validation.Rejected(
+                    400,
+                    wire.error(
+                        f"[recorded endpoint] No recording answers this request; {entry.miss}.",
+                        "NoRecordingError", 400,
+                    ),
+                )
+            return Recorded(reply=OFFLINE_REPLY), None
+        entry.interaction = found.name
+        return found.response_for(self.session.next_call(found.name)), found.name
+
+    async def _chat(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
+        parsed = validation.parse(validation.ChatRequest, body)
+        validation.check_model(parsed.model)
+        validation.check_chat(parsed)
+        prompt = harmony.chat_prompt_tokens(body)
+        validation.check_context(len(prompt))
+        recorded, _ = self._find(entry)
+        if recorded.delay_s:
+            await asyncio.sleep(recorded.delay_s)
+        completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
+        created = int(time.time())
+        if recorded.reply is None:
+            return self._literal(recorded, entry, completion_id, created, len(prompt))
+        generated = replies.generate(recorded.reply, body, len(prompt))
+        if not parsed.stream:
+            body_out = wire.chat_completion(completion_id, created, generated.choices, generated.usage)
+            return JSONBody(recorded.status, body_out, recorded.headers)
+        include_usage = bool((parsed.stream_options or {}).get("include_usage"))
+        events = [wire.sse_event(c) for c in streaming.chunks(generated, completion_id, created, include_usage)]
+        if recorded.stream_error is not None:
+            events = events[: recorded.stream_error.after_events] + [wire.sse_event(recorded.stream_error.error)]
+        return self._stream(events + [wire.SSE_DONE], recorded, entry)
+
+    async def _completion(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
+        parsed = validation.parse(validation.CompletionRequest, body)
+        validation.check_model(parsed.model)
+        prompt = parsed.prompt
+        prompt_tokens = len(harmony.text_tokens(prompt)) if isinstance(prompt, str) else len(prompt)
+        validation.check_context(prompt_tokens)
+        recorded, _ = self._find(entry)
+        completion_id = "cmpl-" + (request.headers.get("x-request-id") or wire.random_id())
+        created = int(time.time())
+        if recorded.reply is None:
+            return self._literal(recorded, entry, completion_id, created, prompt_tokens)
+        text = recorded.reply.text or recorded.reply.content or ""
+        tokens = harmony.text_tokens(text)
+        budget = parsed.max_tokens if parsed.max_tokens is not None else replies.max_new_tokens(body, prompt_tokens)
+        finish = "length" if len(tokens) > budget else "stop"
+        if finish == "length":
+            tokens = tokens[:budget]
+            text = harmony.decode(tokens)
+        usage = wire.Usage(prompt_tokens, len(tokens), 0)
+        return JSONBody(200, wire.text_completion(completion_id, created, text, finish, usage))
+
+    def _literal(self, recorded: Recorded, entry: LoggedRequest, completion_id: str, created: int, prompt_tokens: int) -> Response:
+        """A recorded body or event list, with the per-request fields filled in."""
+
+        def refresh(obj: Any) -> Any:
+            if isinstance(obj, dict) and obj.get("object") in ("chat.completion", "chat.completion.chunk", "text_completion"):
+                obj = {**obj, "id": completion_id, "created": created, "model": config.SERVED_MODEL}
+                usage = obj.get("usage")
+                if isinstance(usage, dict) and "prompt_tokens" in usage:
+                    completion = usage.get("completion_tokens", 0)
+                    obj["usage"] = {**usage, "prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens + completion}
+            return obj
+
+        if recorded.events is not None:
+            events = [wire.sse_event(e if isinstance(e, str) else refresh(e)) for e in recorded.events]
+            return self._stream(events, recorded, entry)
+        if recorded.text is not None:
+            return Response(recorded.text.encode(), status_code=recorded.status, headers=recorded.headers)
+        return JSONBody(recorded.status, refresh(recorded.body), recorded.headers)
+
+    def _stream(self, events: list[bytes], recorded: Recorded, entry: LoggedRequest) -> StreamingResponse:
+        pace = self.settings.pace
+        entry.response = [_payload(e) for e in events]
+
+        async def body() -> AsyncIterator[bytes]:
+            for number, event in enumerate(events):
+                wait = recorded.pacing.first_ms if number == 0 else recorded.pacing.per_event_ms
+                if wait and pace:
+                    await asyncio.sleep(wait * pace / 1000)
+                yield event
+                entry.event_times.append(time.time())
+                if number == 0:
+                    entry.first_byte = entry.event_times[0]
+            entry.finished = time.time()
+
+        return StreamingResponse(body(), status_code=recorded.status, headers=recorded.headers, media_type="text/event-stream")

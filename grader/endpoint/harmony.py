@@ -1,0 +1,244 @@
+"""Token accounting exactly as vLLM 0.33.0 does it for gpt-oss.
+
+The prompt is the harmony conversation vLLM builds for a chat request
+(`OnlineRenderer._make_request_with_harmony` and the helpers in
+`vllm/entrypoints/openai/parser/harmony_utils.py`), rendered by openai-harmony,
+OpenAI's own renderer, with the o200k vocabulary from bpe-openai.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import openai_harmony as hm
+
+from . import config
+from .vocab import VOCAB_NAME, ensure_vocab_dir
+
+RETURN_TOKEN_ID = 200002
+EFFORTS = {"low": hm.ReasoningEffort.LOW, "medium": hm.ReasoningEffort.MEDIUM, "high": hm.ReasoningEffort.HIGH}
+
+
+@functools.cache
+def encoding() -> hm.HarmonyEncoding:
+    ensure_vocab_dir()
+    return hm.load_harmony_encoding(hm.HarmonyEncodingName.HARMONY_GPT_OSS)
+
+
+def _flatten(content: Any) -> str:
+    """vLLM's flatten of a content field: strings kept, list parts' text joined with no separator."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in content if isinstance(p, (str, dict)))
+    return ""
+
+
+def _user_contents(content: Any) -> list[hm.TextContent]:
+    if isinstance(content, list):
+        return [hm.TextContent(text=str(p.get("text", "")) if isinstance(p, dict) else str(p)) for p in content]
+    return [hm.TextContent(text=content if isinstance(content, str) else "")]
+
+
+def _developer(instructions: str | None, tools: list[dict[str, Any]] | None) -> hm.Message | None:
+    """The developer message is added only when there are instructions or function tools."""
+    functions = [t.get("function") or {} for t in tools or [] if isinstance(t, dict) and t.get("type") == "function"]
+    if not instructions and not functions:
+        return None
+    content = hm.DeveloperContent.new()
+    if instructions is not None:
+        content = content.with_instructions(instructions)
+    if functions:
+        content = content.with_function_tools(
+            [hm.ToolDescription.new(f.get("name", ""), f.get("description") or "", f.get("parameters")) for f in functions]
+        )
+    return hm.Message.from_role_and_content(hm.Role.DEVELOPER, content)
+
+
+def _assistant(message: dict[str, Any]) -> list[hm.Message]:
+    out: list[hm.Message] = []
+    reasoning = message.get("reasoning")
+    text = _flatten(message.get("content"))
+    calls = message.get("tool_calls") or []
+    if calls:
+        if text:  # a preamble: commentary without a recipient, before the reasoning
+            out.append(hm.Message.from_role_and_content(hm.Role.ASSISTANT, text).with_channel("commentary"))
+        if reasoning:
+            out.append(hm.Message.from_role_and_content(hm.Role.ASSISTANT, reasoning).with_channel("analysis"))
+        for call in calls:
+            function = call.get("function") or {} if isinstance(call, dict) else {}
+            out.append(
+                hm.Message.from_role_and_content(hm.Role.ASSISTANT, function.get("arguments") or "")
+                .with_channel("commentary")
+                .with_recipient(f"functions.{function.get('name', '')}")
+                .with_content_type("json")
+            )
+        return out
+    if reasoning:
+        out.append(hm.Message.from_role_and_content(hm.Role.ASSISTANT, reasoning).with_channel("analysis"))
+    if text:
+        out.append(hm.Message.from_role_and_content(hm.Role.ASSISTANT, text).with_channel("final"))
+    return out
+
+
+def _drop_answered_analysis(messages: list[hm.Message]) -> list[hm.Message]:
+    """vLLM's auto_drop_analysis_messages: reasoning before the last final answer is dropped."""
+    last_final = max((i for i, m in enumerate(messages) if m.channel == "final"), default=-1)
+    return [m for i, m in enumerate(messages) if not (i < last_final and m.channel == "analysis")]
+
+
+def conversation(body: dict[str, Any]) -> list[hm.Message]:
+    """The harmony messages vLLM renders for a chat request body (already validated)."""
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    instructions = None
+    if messages and messages[0].get("role") in ("system", "developer"):
+        instructions = _flatten(messages[0].get("content"))
+        messages = messages[1:]
+    system = hm.SystemContent.new().with_conversation_start_date(config.SYSTEM_START_DATE)
+    effort = body.get("reasoning_effort")
+    if effort in EFFORTS:
+        system = system.with_reasoning_effort(EFFORTS[effort])
+    out = [hm.Message.from_role_and_content(hm.Role.SYSTEM, system)]
+    developer = _developer(instructions, body.get("tools"))
+    if developer is not None:
+        out.append(developer)
+
+    tool_names = {
+        call.get("id"): (call.get("function") or {}).get("name", "")
+        for m in messages
+        if m.get("role") == "assistant"
+        for call in m.get("tool_calls") or []
+        if isinstance(call, dict)
+    }
+    for message in messages:
+        role = message.get("role")
+        if role in ("system", "developer"):
+            text = _flatten(message.get("content"))
+            out.append(hm.Message.from_role_and_content(hm.Role.DEVELOPER, hm.DeveloperContent.new().with_instructions(text)))
+        elif role == "user":
+            out.append(hm.Message.from_role_and_contents(hm.Role.USER, _user_contents(message.get("content"))))
+        elif role == "assistant":
+            out.extend(_assistant(message))
+        elif role == "tool":
+            name = tool_names.get(message.get("tool_call_id"), "")
+            author = hm.Author.new(hm.Role.TOOL, f"functions.{name}")
+            out.append(
+                hm.Message.from_author_and_content(author, _flatten(message.get("content")))
+                .with_channel("commentary")
+                .with_recipient("assistant")
+            )
+    return _drop_answered_analysis(out)
+
+
+def chat_prompt_tokens(body: dict[str, Any]) -> list[int]:
+    conv = hm.Conversation.from_messages(conversation(body))
+    return encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT)
+
+
+def text_tokens(text: str) -> list[int]:
+    """A raw prompt as the HF tokenizer reads it: special-token text becomes special tokens."""
+    return encoding().encode(text, allowed_special="all")
+
+
+def decode(tokens: list[int]) -> str:
+    return encoding().decode(tokens)
+
+
+@dataclass
+class GeneratedToolCall:
+    name: str
+    arguments: str
+
+
+def completion_tokens(reasoning: str | None, content: str | None, tool_calls: list[GeneratedToolCall]) -> tuple[list[int], int]:
+    """The tokens gpt-oss generates after `<|start|>assistant`, and how many of them are reasoning.
+
+    The model writes `<|channel|>analysis<|message|>…<|end|>`, then either
+    `<|start|>assistant<|channel|>final<|message|>…<|return|>` or a tool call
+    ending in `<|call|>`. Reasoning tokens are counted as the analysis message.
+    """
+    enc = encoding()
+    rendered: list[list[int]] = []
+    reasoning_count = 0
+    if reasoning is not None:
+        analysis = enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, reasoning).with_channel("analysis"))
+        rendered.append(analysis)
+        reasoning_count = len(analysis) - 2  # without the <|start|>assistant the prompt already holds
+    for call in tool_calls:
+        rendered.append(
+            enc.render(
+                hm.Message.from_role_and_content(hm.Role.ASSISTANT, call.arguments)
+                .with_channel("commentary")
+                .with_recipient(f"functions.{call.name}")
+                .with_content_type("<|constrain|>json")
+            )
+        )
+    if content is not None and not tool_calls:
+        final = enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, content).with_channel("final"))
+        rendered.append(final[:-1] + [RETURN_TOKEN_ID])
+    tokens = [tok for part in rendered for tok in part][2:]  # the prompt ends with <|start|>assistant
+    return tokens, reasoning_count
+
+
+@dataclass
+class TokenEvent:
+    """What one generated token adds, as harmony's streaming parser sees it."""
+
+    channel: str | None
+    recipient: str | None
+    delta: str
+
+
+def parse_stream(tokens: list[int]) -> list[TokenEvent]:
+    parser = hm.StreamableParser(encoding(), hm.Role.ASSISTANT)
+    events = []
+    for tok in tokens:
+        parser.process(tok)
+        events.append(TokenEvent(parser.current_channel, parser.current_recipient, parser.last_content_delta or ""))
+    return events
+
+
+@functools.cache
+def _byte_level_alphabet() -> dict[int, str]:
+    """GPT-2's byte-to-unicode table, which HF's ByteLevel decoder uses for token strings.
+
+    Written out here because the `tokenizers` library would need gpt-oss's
+    tokenizer.json from the Hugging Face hub, which the course cannot download.
+    """
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    table = {b: chr(b) for b in printable}
+    extra = 0
+    for b in range(256):
+        if b not in table:
+            table[b] = chr(256 + extra)
+            extra += 1
+    return table
+
+
+@functools.cache
+def _ranks() -> dict[int, bytes]:
+    path = ensure_vocab_dir() / VOCAB_NAME
+    ranks: dict[int, bytes] = {}
+    for line in path.read_bytes().splitlines():
+        token, rank = line.split()
+        ranks[int(rank)] = base64.b64decode(token)
+    return ranks
+
+
+def token_strs(tokens: list[int]) -> list[str]:
+    """What vLLM's `convert_ids_to_tokens` returns: byte-level strings, special tokens by name."""
+    ranks, alphabet, enc = _ranks(), _byte_level_alphabet(), encoding()
+    out = []
+    for tok in tokens:
+        raw = ranks.get(tok)
+        out.append("".join(alphabet[b] for b in raw) if raw is not None else enc.decode_utf8([tok]))
+    return out
+
+
+def arguments_text(arguments: str | dict[str, Any]) -> str:
+    """Tool-call arguments as the model writes them (a JSON text)."""
+    return arguments if isinstance(arguments, str) else json.dumps(arguments)

@@ -1,0 +1,160 @@
+"""Deterministic, explainable matching of a request to a recorded interaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .recordings import Interaction, Match
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of an HTTP request that matching looks at."""
+
+    method: str
+    path: str
+    body: Any  # parsed JSON, or None
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _text(content: Any) -> str:
+    """A message's text, whether content is a string or a list of parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
+
+
+def _messages(body: Any) -> list[dict[str, Any]]:
+    messages = body.get("messages") if isinstance(body, dict) else None
+    return [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+
+
+def _phrases(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _missing(phrases: str | list[str], haystack: str) -> list[str]:
+    lowered = haystack.lower()
+    return [p for p in _phrases(phrases) if p.lower() not in lowered]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _subset(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and _subset(v, actual[k]) for k, v in expected.items())
+    return expected == actual
+
+
+def mismatches(match: Match, request: Request) -> list[str]:
+    """Every condition of `match` the request fails, in words a person can act on."""
+    if match.route != request.route:
+        return [f"it answers {match.route}, not {request.route}"]
+    body = request.body if isinstance(request.body, dict) else {}
+    messages = _messages(body)
+    users = [m for m in messages if m.get("role") == "user"]
+    problems: list[str] = []
+
+    if match.stream is not None and bool(body.get("stream")) != match.stream:
+        problems.append("it needs a streaming request" if match.stream else "it answers non-streaming requests only")
+    if match.last_user_contains is not None:
+        last = _text(users[-1].get("content")) if users else ""
+        missing = _missing(match.last_user_contains, last)
+        if missing:
+            problems.append(f"the last user message ({_short(last)!r}) lacks {', '.join(map(repr, missing))}")
+    if match.system_contains is not None:
+        system = "\n".join(_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
+        missing = _missing(match.system_contains, system)
+        if missing:
+            problems.append(f"the system/developer messages lack {', '.join(map(repr, missing))}")
+    if match.any_message_contains is not None:
+        everything = "\n".join(_text(m.get("content")) for m in messages)
+        missing = _missing(match.any_message_contains, everything)
+        if missing:
+            problems.append(f"no message contains {', '.join(map(repr, missing))}")
+    if match.prompt_contains is not None:
+        prompt = body.get("prompt")
+        prompt_text = prompt if isinstance(prompt, str) else ""
+        missing = _missing(match.prompt_contains, prompt_text)
+        if missing:
+            problems.append(f"the prompt lacks {', '.join(map(repr, missing))}")
+    if match.roles is not None:
+        roles = [m.get("role") for m in messages]
+        if roles != match.roles:
+            problems.append(f"it needs roles {match.roles}, the request has {roles}")
+    if match.user_turns is not None and len(users) != match.user_turns:
+        problems.append(f"it needs {match.user_turns} user message(s), the request has {len(users)}")
+    if match.has_tools is not None and bool(body.get("tools")) != match.has_tools:
+        problems.append("it needs a request with tools" if match.has_tools else "it answers requests without tools")
+    if match.last_is_tool_result is not None:
+        is_tool = bool(messages) and messages[-1].get("role") == "tool"
+        if is_tool != match.last_is_tool_result:
+            problems.append("it needs a tool result as the last message" if match.last_is_tool_result
+                            else "it answers before any tool result")
+    if match.response_format is not None:
+        fmt = body.get("response_format")
+        kind = fmt.get("type") if isinstance(fmt, dict) else "none"
+        if kind != match.response_format:
+            problems.append(f"it needs response_format {match.response_format}, the request has {kind}")
+    if match.n is not None and body.get("n", 1) != match.n:
+        problems.append(f"it needs n={match.n}, the request has n={body.get('n', 1)}")
+    if match.reasoning_effort is not None and body.get("reasoning_effort") != match.reasoning_effort:
+        problems.append(f"it needs reasoning_effort={match.reasoning_effort!r}, "
+                        f"the request has {body.get('reasoning_effort')!r}")
+    if match.body is not None:
+        for key, value in match.body.items():
+            if not _subset(value, body.get(key)):
+                problems.append(f"it needs {key}={value!r}, the request has {body.get(key)!r}")
+    return problems
+
+
+def specificity(match: Match) -> int:
+    """How many conditions a match sets: the most specific matching interaction wins."""
+    score = 0
+    for name in Match.model_fields:
+        value = getattr(match, name)
+        if name == "route" or value is None:
+            continue
+        if isinstance(value, (list, dict)) and name != "roles":
+            score += len(value)
+        else:
+            score += 1
+    return score
+
+
+@dataclass(frozen=True)
+class Miss:
+    """Why nothing answered: the closest interactions and what each lacked."""
+
+    closest: list[tuple[str, list[str]]]
+
+    def explain(self) -> str:
+        if not self.closest:
+            return "no recording answers this route"
+        parts = [f"{name!r}: {'; '.join(problems)}" for name, problems in self.closest]
+        return "closest recordings: " + " | ".join(parts)
+
+
+def find(interactions: list[Interaction], request: Request) -> Interaction | Miss:
+    best: Interaction | None = None
+    near: list[tuple[int, str, list[str]]] = []
+    for interaction in interactions:
+        problems = mismatches(interaction.match, request)
+        if not problems:
+            if best is None or specificity(interaction.match) > specificity(best.match):
+                best = interaction
+        elif interaction.match.route == request.route:
+            near.append((len(problems), interaction.name, problems))
+    if best is not None:
+        return best
+    near.sort(key=lambda item: item[0])
+    return Miss([(name, problems) for _, name, problems in near[:3]])

@@ -1,0 +1,89 @@
+"""Runs the endpoint on loopback: in a background thread for tests and grading, or in the foreground."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from pathlib import Path
+
+import uvicorn
+
+from . import config, recordings
+from .app import EndpointApp
+from .session import Session
+
+LOOPBACK = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def load_recordings(paths: list[Path]) -> list[recordings.RecordingFile]:
+    return [recordings.load(path) for path in paths]
+
+
+def _uvicorn(app: EndpointApp, **extra: object) -> uvicorn.Server:
+    # The defaults vLLM's launcher uses, so `date` and `server: uvicorn` headers match.
+    cfg = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=5, **extra)
+    return uvicorn.Server(cfg)
+
+
+class Endpoint:
+    """A recorded endpoint on an ephemeral loopback port, running until stop()."""
+
+    def __init__(self, files: list[recordings.RecordingFile], *, grading: bool = True, pace: float = 0.0) -> None:
+        self.app = EndpointApp(files, Session(secrets.token_urlsafe(24)), grading=grading, pace=pace)
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((LOOPBACK, 0))
+        self.port = self._sock.getsockname()[1]
+        self._server = _uvicorn(self.app)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}/v1"
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> Endpoint:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the recorded endpoint did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+    def new_session(self, api_key: str | None = None, *, pace: float | None = None) -> Session:
+        """Forget the last run: a fresh key, an empty log, sequences from the start."""
+        session = Session(api_key or "sk-course-" + secrets.token_urlsafe(24))
+        self.app.session = session
+        if pace is not None:
+            self.app.settings.pace = pace
+        return session
+
+    def __enter__(self) -> Endpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_forever(files: list[recordings.RecordingFile], port: int, api_key: str) -> None:
+    """The learner's offline endpoint: realistic pacing, a stand-in reply on a miss."""
+    app = EndpointApp(files, Session(api_key), grading=False, pace=1.0)
+    print("The course's offline endpoint (recorded replies; no key, no cost) is listening.")
+    print("Paste these three lines into your shell (or your .env) to use it:\n")
+    print(f"OPENAI_BASE_URL=http://{LOOPBACK}:{port}/v1")
+    print(f"OPENAI_API_KEY={api_key}")
+    print(f"MODEL={config.SERVED_MODEL}\n")
+    print("Press Ctrl+C to stop.", flush=True)
+    _uvicorn(app, host=LOOPBACK, port=port).run()

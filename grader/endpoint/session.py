@@ -1,0 +1,102 @@
+"""Per-run state of the endpoint: the expected key, the request log, sequence counters."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def describe_key(sent: str | None, expected: str) -> str:
+    """The key reduced to whether it was right; a wrong key is never logged whole."""
+    if sent is None:
+        return "<missing>"
+    if secrets.compare_digest(sent.encode(), expected.encode()):
+        return "<the key from OPENAI_API_KEY>"
+    return f"<a different key: {sent[:3]}…, {len(sent)} characters>"
+
+
+@dataclass
+class LoggedRequest:
+    """One request as the endpoint received it, and what it answered."""
+
+    started: float  # time.time()
+    method: str
+    path: str
+    headers: dict[str, str]
+    auth: str  # "ok", "wrong", "missing", "open" (a route vLLM does not guard)
+    body: Any  # parsed JSON, or None
+    raw_body: str  # the body as text (trimmed), for quoting when it is not JSON
+    status: int = 0
+    response: Any = None  # the JSON body sent back, or for a stream the list of event payloads
+    interaction: str | None = None
+    miss: str | None = None
+    first_byte: float | None = None
+    finished: float | None = None
+    event_times: list[float] = field(default_factory=list)
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def json_field(self, name: str, default: Any = None) -> Any:
+        return self.body.get(name, default) if isinstance(self.body, dict) else default
+
+    def messages(self) -> list[dict[str, Any]]:
+        found = self.json_field("messages")
+        return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
+
+    def roles(self) -> list[Any]:
+        return [m.get("role") for m in self.messages()]
+
+    def replies(self) -> list[str]:
+        """The text of every choice the endpoint sent back (streamed deltas joined)."""
+        if isinstance(self.response, dict):
+            return [c.get("message", {}).get("content") or "" for c in self.response.get("choices") or []]
+        if isinstance(self.response, list):
+            texts: dict[int, str] = {}
+            for event in self.response:
+                for choice in event.get("choices") or [] if isinstance(event, dict) else []:
+                    texts[choice["index"]] = texts.get(choice["index"], "") + (choice["delta"].get("content") or "")
+            return [texts[i] for i in sorted(texts)]
+        return []
+
+    def usage(self) -> dict[str, Any] | None:
+        """The usage block the endpoint sent back, if any."""
+        events = self.response if isinstance(self.response, list) else [self.response]
+        for event in reversed(events):
+            if isinstance(event, dict) and isinstance(event.get("usage"), dict):
+                return event["usage"]
+        return None
+
+
+class Session:
+    """What one graded run (or one offline server) sees and remembers."""
+
+    def __init__(self, api_key: str) -> None:
+        self.api_key = api_key
+        self.log: list[LoggedRequest] = []
+        self.calls: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def record(self, entry: LoggedRequest) -> None:
+        with self._lock:
+            self.log.append(entry)
+
+    def next_call(self, interaction: str) -> int:
+        """How many times this interaction answered before: sequences step through responses."""
+        with self._lock:
+            number = self.calls[interaction]
+            self.calls[interaction] += 1
+            return number
+
+    def requests(self) -> list[LoggedRequest]:
+        with self._lock:
+            return list(self.log)
+
+
+def now() -> float:
+    return time.time()

@@ -1,0 +1,167 @@
+"""Request checks that answer with vLLM's own 400 and 404 bodies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, conint
+
+from . import config, wire
+
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Role
+
+
+class ChatRequest(BaseModel):
+    """The fields of vLLM's ChatCompletionRequest that the course uses, with their types."""
+
+    model_config = ConfigDict(extra="allow")
+    messages: list[_Message]
+    model: str | None = None
+    stream: bool | None = False
+    n: conint(ge=1) | None = 1  # type: ignore[valid-type]
+    max_tokens: int | None = None
+    max_completion_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    seed: int | None = None
+    stop: str | list[str] | None = None
+    logprobs: bool | None = False
+    top_logprobs: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    reasoning_effort: str | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    response_format: dict[str, Any] | None = None
+    stream_options: dict[str, Any] | None = None
+
+
+class CompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    prompt: str | list[str] | list[int] | list[list[int]]
+    model: str | None = None
+    max_tokens: int | None = 16
+    stream: bool | None = False
+
+
+class TokenizeRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    model: str | None = None
+    prompt: str | None = None
+    messages: list[_Message] | None = None
+    return_token_strs: bool | None = False
+
+
+class DetokenizeRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    model: str | None = None
+    tokens: list[conint(ge=0)]  # type: ignore[valid-type]
+
+
+class Rejected(Exception):
+    """A request vLLM would refuse: the status and the body it would send."""
+
+    def __init__(self, status: int, body: wire.JSON) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+
+
+def _input_repr(value: Any) -> Any:
+    if isinstance(value, dict):
+        return f"<dict of {len(value)} items>"
+    if isinstance(value, list):
+        return f"<list of {len(value)} items>"
+    return value
+
+
+def _validation_error(errors: list[dict[str, Any]]) -> Rejected:
+    """vLLM's handler for FastAPI validation errors (exception_handling/handlers/validation.py)."""
+    lines = []
+    for err in errors:
+        item = {
+            "type": err["type"],
+            "loc": ".".join(str(p) for p in err["loc"]),
+            "msg": err["msg"],
+            "input": _input_repr(err.get("input")),
+        }
+        if err.get("ctx"):
+            item["ctx"] = {k: str(v) for k, v in err["ctx"].items()}
+        lines.append("  " + repr(item))
+    noun = "error" if len(errors) == 1 else "errors"
+    message = f"{len(errors)} validation {noun}:\n" + "\n".join(lines)
+    param = ".".join(str(p) for p in errors[0]["loc"]) if errors else None
+    return Rejected(400, wire.error(message, "Bad Request", 400, param))
+
+
+def vllm_error(message: str, param: str | None, value: Any = None, status: int = 400) -> Rejected:
+    """A VLLMValidationError: its text ends with the parameter (and value when there is one)."""
+    suffix = f" (parameter={param}, value={value})" if value is not None else f" (parameter={param})"
+    return Rejected(status, wire.error(message + suffix, "BadRequestError", status, param))
+
+
+def require_json(content_type: str | None, raw: bytes) -> Any:
+    media_type = (content_type or "").lower().split(";", 1)[0].strip()
+    if media_type != "application/json":
+        raise Rejected(
+            400,
+            wire.error("1 validation error:\n  Unsupported Media Type: Only 'application/json' is allowed",
+                       "Bad Request", 400),
+        )
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        reason = "invalid UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.args[0].split(":")[0]
+        raise _validation_error(
+            [{"type": "json_invalid", "loc": ("body", 0), "msg": "JSON decode error", "input": {}, "ctx": {"error": reason}}]
+        ) from None
+
+
+def parse(model: type[BaseModel], body: Any) -> BaseModel:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+        raise _validation_error(errors) from None
+
+
+def check_model(name: str | None) -> None:
+    if name is not None and name != config.SERVED_MODEL:
+        raise Rejected(
+            404,
+            wire.error(
+                f"The model `{name}` does not exist. Valid aliases: {config.SERVED_MODEL}.", "NotFoundError", 404, "model"
+            ),
+        )
+
+
+def check_chat(request: ChatRequest) -> None:
+    if request.stream_options is not None and not request.stream:
+        raise vllm_error("Stream options can only be defined when `stream=True`.", "stream_options")
+    if request.top_logprobs is not None:
+        if request.top_logprobs < 0 and request.top_logprobs != -1:
+            raise vllm_error("`top_logprobs` must be a positive value or -1.", "top_logprobs", request.top_logprobs)
+        if not request.logprobs:
+            raise vllm_error("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs")
+    if request.reasoning_effort is not None and request.reasoning_effort not in ("low", "medium", "high"):
+        raise vllm_error(
+            f"reasoning_effort={request.reasoning_effort!r} is not supported by Harmony; use low, medium or high.",
+            "reasoning_effort",
+        )
+
+
+def check_context(prompt_tokens: int) -> None:
+    if prompt_tokens > config.MAX_MODEL_LEN:
+        raise vllm_error(
+            f"This model's maximum context length is {config.MAX_MODEL_LEN} tokens. However, your prompt contains "
+            f"{prompt_tokens} input tokens, which exceeds this limit even without any output tokens. "
+            "Please reduce the length of the input prompt.",
+            "input_tokens",
+            prompt_tokens,
+        )

@@ -1,0 +1,55 @@
+"""Reads the code a lesson tells the learner to type, so tests can replay it like the Rust book does.
+
+A lesson marks its steps with HTML comments, invisible when the Markdown is rendered:
+
+    <!-- file: work/hello.py -->     the next code block is the whole new file
+    <!-- append: work/hello.py -->   the next code block is added to the end of the file
+    <!-- run -->                     each `python work/...` line of the next code block is run
+    <!-- run: fails -->              the same, and the run is expected to exit with an error
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = re.compile(r"<!--\s*(file|append|run)(?::\s*(\S+))?\s*-->")
+FENCE = re.compile(r"^```[\w-]*\n(.*?)^```", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str  # "file", "append" or "run"
+    target: str  # the file path, or for run: "" or "fails"
+    code: str
+    line: int  # where the marker stands in the lesson, for error messages
+
+    def commands(self) -> list[str]:
+        """The script paths a run step executes (`python work/x.py` lines)."""
+        return [m.group(1) for m in re.finditer(r"^\s*python3? (work/\S+\.py)\s*$", self.code, re.M)]
+
+
+def steps(lesson: Path) -> list[Step]:
+    text = lesson.read_text(encoding="utf-8")
+    found = []
+    for marker in MARKER.finditer(text):
+        fence = FENCE.search(text, marker.end())
+        if fence is None:
+            raise ValueError(f"{lesson}:{text.count(chr(10), 0, marker.start()) + 1}: a marker with no code block after it")
+        line = text.count("\n", 0, marker.start()) + 1
+        found.append(Step(marker.group(1), marker.group(2) or "", fence.group(1), line))
+    return found
+
+
+def apply(step: Step, root: Path) -> None:
+    """Write a file or append to it, as the learner would."""
+    target = root / step.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if step.action == "file":
+        target.write_text(step.code, encoding="utf-8")
+    elif step.action == "append":
+        if not target.exists():
+            raise ValueError(f"line {step.line}: appends to {step.target}, which no earlier step created")
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + step.code)

@@ -1,0 +1,17 @@
+"""Where the course lives on disk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "work"
+EXAMPLES = ROOT / "examples"
+LESSONS = ROOT / "lessons"
+TESTS = ROOT / "tests"
+STATE = ROOT / ".course" / "progress.json"
+
+
+def cores() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)

@@ -1,0 +1,136 @@
+"""Runs `python <script>` with a reduced environment, a network guard, a timeout and capped output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GUARD_DIR = Path(__file__).with_name("guard")
+OUTPUT_CAP = 64 * 1024
+# What Python itself needs from the parent's environment; everything else is left out.
+PASSED_THROUGH = ("PATH", "SYSTEMROOT", "COMSPEC", "WINDIR", "PATHEXT", "LANG", "LC_ALL", "TZ",
+                  "SSL_CERT_FILE", "SSL_CERT_DIR")
+
+
+@dataclass
+class Output:
+    """One output stream: the first OUTPUT_CAP bytes, how much more there was, and when it arrived."""
+
+    data: bytearray = field(default_factory=bytearray)
+    dropped: int = 0
+    arrivals: list[tuple[float, int]] = field(default_factory=list)  # (time.time(), bytes so far)
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+@dataclass
+class ScriptRun:
+    script: str
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    timed_out: bool
+    duration: float
+    blocked: list[str]  # addresses the network guard refused
+    stdout_dropped: int
+    stdout_arrivals: list[tuple[float, int]]
+    started: float
+
+    @property
+    def crashed(self) -> bool:
+        return self.exit_code not in (0, None) and "Traceback (most recent call last)" in self.stderr
+
+
+def _pump(stream, sink: Output) -> None:
+    total = 0
+    while True:
+        chunk = os.read(stream.fileno(), 65536)
+        if not chunk:
+            break
+        total += len(chunk)
+        sink.arrivals.append((time.time(), total))
+        room = OUTPUT_CAP - len(sink.data)
+        sink.data += chunk[:room]
+        sink.dropped += max(0, len(chunk) - room)
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    if os.name == "posix":
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    else:  # Windows: taskkill ends the whole tree
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, check=False)
+    proc.kill()
+
+
+def graded_env(settings: dict[str, str], home: Path, net_log: Path) -> dict[str, str]:
+    env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    env.update(
+        HOME=str(home), USERPROFILE=str(home), TMPDIR=str(home), TEMP=str(home), TMP=str(home),
+        PYTHONPATH=str(GUARD_DIR), PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8",
+        COURSE_GRADER_NET_LOG=str(net_log), NO_COLOR="1",
+    )
+    env.setdefault("LANG", "C.UTF-8")
+    env.update(settings)
+    return env
+
+
+def run_script(script: str, cwd: Path, settings: dict[str, str], *, timeout: float = 20.0,
+               stdin: str | None = None, args: list[str] | None = None) -> ScriptRun:
+    """Run `python <script>` from `cwd`, as the learner would type it, and capture what happened."""
+    with tempfile.TemporaryDirectory(prefix="course-run-") as scratch:
+        home = Path(scratch)
+        net_log = home / "blocked.log"
+        out, err = Output(), Output()
+        started = time.time()
+        proc = subprocess.Popen(
+            [sys.executable, script, *(args or [])],
+            cwd=cwd,
+            env=graded_env(settings, home, net_log),
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=(os.name == "posix"),
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        )
+        readers = [threading.Thread(target=_pump, args=(s, o), daemon=True) for s, o in ((proc.stdout, out), (proc.stderr, err))]
+        for reader in readers:
+            reader.start()
+        if stdin is not None and proc.stdin is not None:
+            try:
+                proc.stdin.write(stdin.encode())
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        _kill_tree(proc)  # also ends anything the script left running in its group
+        proc.wait()
+        for reader in readers:
+            reader.join(timeout=2)
+        blocked = net_log.read_text(encoding="utf-8").split() if net_log.exists() else []
+        return ScriptRun(
+            script=script,
+            exit_code=None if timed_out else proc.returncode,
+            stdout=out.text(),
+            stderr=err.text(),
+            timed_out=timed_out,
+            duration=time.time() - started,
+            blocked=blocked,
+            stdout_dropped=out.dropped,
+            stdout_arrivals=out.arrivals,
+            started=started,
+        )
