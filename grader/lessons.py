@@ -26,8 +26,8 @@ class Step:
     line: int  # where the marker stands in the lesson, for error messages
 
     def commands(self) -> list[str]:
-        """The script paths a run step executes (`python work/x.py` lines)."""
-        return [m.group(1) for m in re.finditer(r"^\s*python3? (work/\S+\.py)\s*$", self.code, re.M)]
+        """The script paths a run step executes (`python work/x.py` or `python examples/...` lines)."""
+        return [m.group(1) for m in re.finditer(r"^\s*python3? ((?:work|examples)/\S+\.py)\s*$", self.code, re.M)]
 
 
 def steps(lesson: Path) -> list[Step]:

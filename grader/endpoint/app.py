@@ -50,6 +50,10 @@ class JSONBody(Response):
 
 
 
+class DroppedByRecording(Exception):
+    """Raised mid-stream so uvicorn closes the connection the way a failing server would."""
+
+
 def _payload(event: bytes) -> Any:
     data = event.removeprefix(b"data: ").strip()
     try:
@@ -249,6 +253,8 @@ class EndpointApp:
 
     def _stream(self, events: list[bytes], recorded: Recorded, entry: LoggedRequest) -> StreamingResponse:
         pace = self.settings.pace
+        if recorded.drop_after_events is not None:
+            events = events[: recorded.drop_after_events]
         entry.response = [_payload(e) for e in events]
 
         async def body() -> AsyncIterator[bytes]:
@@ -261,5 +267,7 @@ class EndpointApp:
                 if number == 0:
                     entry.first_byte = entry.event_times[0]
             entry.finished = time.time()
+            if recorded.drop_after_events is not None:
+                raise DroppedByRecording("the recording drops the connection here")
 
         return StreamingResponse(body(), status_code=recorded.status, headers=recorded.headers, media_type="text/event-stream")

@@ -106,6 +106,7 @@ class Response(Strict):
     pacing: Pacing = Pacing()
     delay_s: float = Field(default=0, description="wait before answering (timeouts)")
     stream_error: StreamError | None = None
+    drop_after_events: int | None = Field(default=None, description="close the connection mid-stream, no [DONE]")
 
     @model_validator(mode="after")
     def _one_body(self) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import socket
 import threading
@@ -11,11 +12,21 @@ from pathlib import Path
 import uvicorn
 
 from . import config, recordings
-from .app import EndpointApp
+from .app import DroppedByRecording, EndpointApp
 from .session import Session
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
+
+
+class _QuietDrops(logging.Filter):
+    """A connection dropped on purpose by a recording is not a server error worth a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedByRecording))
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
 
 
 def load_recordings(paths: list[Path]) -> list[recordings.RecordingFile]:
