@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "work"
+WORK = Path(os.environ.get("COURSE_WORK_DIR") or ROOT / "work")  # tests point it elsewhere
 EXAMPLES = ROOT / "examples"
 LESSONS = ROOT / "lessons"
 TESTS = ROOT / "tests"

@@ -54,13 +54,24 @@ class Evidence:
             return f"it stopped with an error: {last[-1].strip() if last else f'exit code {run.exit_code}'}"
         return "it finished without sending any request"
 
+    def misses(self) -> str:
+        """What the recorded endpoint could not answer, if anything."""
+        missed = [r for r in self.requests if r.miss]
+        if not missed:
+            return ""
+        return (f" The recorded endpoint has no recording for {missed[0].route} with that body "
+                f"({missed[0].miss}).")
+
     def one(self, route: str, what: str) -> LoggedRequest:
         """The first request to a route, or a failure that says why there was none."""
         found = self.to(route)
-        if not found:
-            others = ", ".join(sorted({r.route for r in self.requests})) or "nothing"
-            raise CheckFailed(f"expected {what} ({route}); your script sent {others}: {self.why_nothing()}.")
-        return found[0]
+        if found:
+            return found[0]
+        if not self.requests:
+            raise CheckFailed(f"expected {what} ({route}); your script sent nothing: {self.why_nothing()}.")
+        sent = ", ".join(f"{r.route} (answered {r.status})" for r in self.requests[:4])
+        crashed = f" Then {self.why_nothing()}." if self.run.exit_code not in (0, None) else ""
+        raise CheckFailed(f"expected {what} ({route}); your script sent {sent}.{crashed}{self.misses()}")
 
     def body_of(self, request: LoggedRequest) -> dict[str, Any]:
         if not isinstance(request.body, dict):

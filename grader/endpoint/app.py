@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
@@ -84,7 +84,10 @@ class EndpointApp:
             return
         if scope["type"] != "http":
             return
-        response = await self.handle(Request(scope, receive))
+        try:
+            response = await self.handle(Request(scope, receive))
+        except ClientDisconnect:
+            return  # the client went away before its body arrived: nobody to answer
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:

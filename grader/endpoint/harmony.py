@@ -135,8 +135,16 @@ def conversation(body: dict[str, Any]) -> list[hm.Message]:
 
 
 def chat_prompt_tokens(body: dict[str, Any]) -> list[int]:
-    conv = hm.Conversation.from_messages(conversation(body))
-    return encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT)
+    """The prompt's token ids; identical requests (a script run twice) are rendered once."""
+    key = json.dumps([body.get("messages"), body.get("tools"), body.get("reasoning_effort")], sort_keys=True)
+    return list(_render_prompt(key))
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_prompt(key: str) -> tuple[int, ...]:
+    messages, tools, effort = json.loads(key)
+    conv = hm.Conversation.from_messages(conversation({"messages": messages, "tools": tools, "reasoning_effort": effort}))
+    return tuple(encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT))
 
 
 def text_tokens(text: str) -> list[int]:
@@ -148,13 +156,15 @@ def decode(tokens: list[int]) -> str:
     return encoding().decode(tokens)
 
 
-@dataclass
+@dataclass(frozen=True)
 class GeneratedToolCall:
     name: str
     arguments: str
 
 
-def completion_tokens(reasoning: str | None, content: str | None, tool_calls: list[GeneratedToolCall]) -> tuple[list[int], int]:
+@functools.lru_cache(maxsize=1024)
+def completion_tokens(reasoning: str | None, content: str | None,
+                      tool_calls: tuple[GeneratedToolCall, ...]) -> tuple[tuple[int, ...], int]:
     """The tokens gpt-oss generates after `<|start|>assistant`, and how many of them are reasoning.
 
     The model writes `<|channel|>analysis<|message|>…<|end|>`, then either
@@ -180,11 +190,11 @@ def completion_tokens(reasoning: str | None, content: str | None, tool_calls: li
     if content is not None and not tool_calls:
         final = enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, content).with_channel("final"))
         rendered.append(final[:-1] + [RETURN_TOKEN_ID])
-    tokens = [tok for part in rendered for tok in part][2:]  # the prompt ends with <|start|>assistant
+    tokens = tuple(tok for part in rendered for tok in part)[2:]  # the prompt ends with <|start|>assistant
     return tokens, reasoning_count
 
 
-@dataclass
+@dataclass(frozen=True)
 class TokenEvent:
     """What one generated token adds, as harmony's streaming parser sees it."""
 
@@ -193,13 +203,15 @@ class TokenEvent:
     delta: str
 
 
-def parse_stream(tokens: list[int]) -> list[TokenEvent]:
+@functools.lru_cache(maxsize=1024)
+def parse_stream(tokens: tuple[int, ...]) -> tuple[TokenEvent, ...]:
+    """What each generated token shows, as harmony's streaming parser (vLLM's too) sees it."""
     parser = hm.StreamableParser(encoding(), hm.Role.ASSISTANT)
     events = []
     for tok in tokens:
         parser.process(tok)
         events.append(TokenEvent(parser.current_channel, parser.current_recipient, parser.last_content_delta or ""))
-    return events
+    return tuple(events)
 
 
 @functools.cache

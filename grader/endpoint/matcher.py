@@ -21,7 +21,7 @@ class Request:
         return f"{self.method} {self.path}"
 
 
-def _text(content: Any) -> str:
+def text_of(content: Any) -> str:
     """A message's text, whether content is a string or a list of parts."""
     if isinstance(content, str):
         return content
@@ -49,6 +49,20 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _number(value: Any) -> float | None:
+    """A JSON value as vLLM's lax pydantic fields read a number: 0.7 and "0.7" alike; booleans are not numbers."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
 def _subset(expected: Any, actual: Any) -> bool:
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(k in actual and _subset(v, actual[k]) for k, v in expected.items())
@@ -67,17 +81,17 @@ def mismatches(match: Match, request: Request) -> list[str]:
     if match.stream is not None and bool(body.get("stream")) != match.stream:
         problems.append("it needs a streaming request" if match.stream else "it answers non-streaming requests only")
     if match.last_user_contains is not None:
-        last = _text(users[-1].get("content")) if users else ""
+        last = text_of(users[-1].get("content")) if users else ""
         missing = _missing(match.last_user_contains, last)
         if missing:
             problems.append(f"the last user message ({_short(last)!r}) lacks {', '.join(map(repr, missing))}")
     if match.system_contains is not None:
-        system = "\n".join(_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
+        system = "\n".join(text_of(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
         missing = _missing(match.system_contains, system)
         if missing:
             problems.append(f"the system/developer messages lack {', '.join(map(repr, missing))}")
     if match.any_message_contains is not None:
-        everything = "\n".join(_text(m.get("content")) for m in messages)
+        everything = "\n".join(text_of(m.get("content")) for m in messages)
         missing = _missing(match.any_message_contains, everything)
         if missing:
             problems.append(f"no message contains {', '.join(map(repr, missing))}")
@@ -114,6 +128,15 @@ def mismatches(match: Match, request: Request) -> list[str]:
         for key, value in match.body.items():
             if not _subset(value, body.get(key)):
                 problems.append(f"it needs {key}={value!r}, the request has {body.get(key)!r}")
+    if match.between is not None:
+        for key, (low, high) in match.between.items():
+            number = _number(body.get(key))
+            if number is None or not low <= number <= high:
+                problems.append(f"it needs {key} between {low:g} and {high:g}, the request has {body.get(key)!r}")
+    if match.present is not None:
+        for key in match.present:
+            if body.get(key) is None:
+                problems.append(f"it needs {key} in the request")
     return problems
 
 

@@ -51,6 +51,9 @@ class Match(Strict):
     n: int | None = None
     reasoning_effort: Literal["low", "medium", "high"] | None = None
     body: dict[str, Any] | None = Field(default=None, description="keys that must equal these values")
+    between: dict[str, tuple[float, float]] | None = Field(
+        default=None, description="numeric keys that must lie in [low, high]; numeric strings count, as in vLLM")
+    present: list[str] | None = Field(default=None, description="keys the body must set to a non-null value")
 
     @model_validator(mode="after")
     def _route_shape(self) -> Match:
@@ -189,8 +192,7 @@ def load(path: Path) -> RecordingFile:
         raise RecordingError(f"{path} does not follow the recording format:\n{_describe(exc, data)}") from None
 
 
-def save(path: Path, recording: RecordingFile) -> None:
-    data = recording.model_dump(mode="json", exclude_defaults=True)
-    data["format"] = 1
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    path.write_text(text, encoding="utf-8")
+def dumps(recording: RecordingFile) -> str:
+    """The file text: defaults left out, literal bodies (nulls included) kept as they are."""
+    data = {"format": 1, **recording.model_dump(mode="json", exclude_defaults=True)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

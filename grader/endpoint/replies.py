@@ -19,7 +19,7 @@ class Generated:
     choices: list[Choice]
     usage: Usage
     # per choice: the token-by-token events a stream replays
-    events: list[list[harmony.TokenEvent]]
+    events: list[tuple[harmony.TokenEvent, ...]]
 
 
 def max_new_tokens(body: dict[str, Any], prompt_tokens: int) -> int:
@@ -45,11 +45,35 @@ def _apply_stop(content: str, stops: list[str]) -> tuple[str, str | None]:
     return content[:at], which
 
 
-def _one(spec: ChoiceSpec, index: int, budget: int, stops: list[str]) -> tuple[Choice, list[harmony.TokenEvent]]:
+_TRUE = {"1", "on", "t", "true", "y", "yes"}  # the strings pydantic's lax bool reads as true
+
+
+def _as_requested(logprobs: Any, body: dict[str, Any]) -> Any:
+    """A recorded logprobs block as this request gets it: vLLM sends one only when `logprobs` is true,
+    with `top_logprobs` alternatives per token (0 unless asked); a recording holds the most anyone asks."""
+    asked = body.get("logprobs")
+    if logprobs is None or not (asked is True or asked == 1 or (isinstance(asked, str) and asked.lower() in _TRUE)):
+        return None
+    top = body.get("top_logprobs")
+    try:
+        keep = int(top) if top is not None and not isinstance(top, bool) else 0
+    except (TypeError, ValueError):
+        keep = 0
+    if keep == -1:  # vLLM's "the whole vocabulary": the recording's every alternative
+        return logprobs
+    content = logprobs.get("content")
+    if not isinstance(content, list):
+        return logprobs
+    trimmed = [{**entry, "top_logprobs": list(entry.get("top_logprobs") or [])[:keep]} if isinstance(entry, dict) else entry
+               for entry in content]
+    return {**logprobs, "content": trimmed}
+
+
+def _one(spec: ChoiceSpec, index: int, budget: int, stops: list[str]) -> tuple[Choice, tuple[harmony.TokenEvent, ...]]:
     content, stop_hit = (spec.content, None)
     if content is not None and stops and not spec.tool_calls:
         content, stop_hit = _apply_stop(content, stops)
-    calls = [harmony.GeneratedToolCall(c.name, harmony.arguments_text(c.arguments)) for c in spec.tool_calls]
+    calls = tuple(harmony.GeneratedToolCall(c.name, harmony.arguments_text(c.arguments)) for c in spec.tool_calls)
     tokens, reasoning_tokens = harmony.completion_tokens(spec.reasoning, content, calls)
     events = harmony.parse_stream(tokens)
 
@@ -102,6 +126,8 @@ def generate(reply: Reply, body: dict[str, Any], prompt_tokens: int) -> Generate
     stops = _stop_strings(body)
     made = [_one(specs[i % len(specs)], i, budget, stops) for i in range(n)]
     choices = [choice for choice, _ in made]
+    for choice in choices:
+        choice.logprobs = _as_requested(choice.logprobs, body)
     usage = Usage(
         prompt_tokens=prompt_tokens,
         completion_tokens=sum(c.completion_tokens for c in choices),

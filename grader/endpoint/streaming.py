@@ -9,7 +9,7 @@ from .harmony import TokenEvent
 from .replies import Generated
 
 
-def _deltas(events: list[TokenEvent], calls: list[wire.ToolCall]) -> Iterator[wire.JSON]:
+def _deltas(events: tuple[TokenEvent, ...], calls: list[wire.ToolCall]) -> Iterator[wire.JSON]:
     """One delta per generated token that shows something; control tokens are skipped."""
     recipients: list[str] = []
     for event in events:

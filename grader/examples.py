@@ -1,0 +1,58 @@
+"""make examples-NN: run a section's reference solutions, live when .env says so, offline otherwise."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from dotenv import dotenv_values
+
+from . import paths
+from .endpoint import Endpoint, config, load_recordings
+from .endpoint.recordings import RecordingError
+from .sections import Section
+
+SETTINGS = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL")
+
+
+def live_settings() -> dict[str, str]:
+    """The learner's endpoint: the shell's variables, else those in .env."""
+    found = {k: v for k, v in dotenv_values(paths.ROOT / ".env").items() if v}
+    found.update({k: os.environ[k] for k in SETTINGS if os.environ.get(k)})
+    return {k: found[k] for k in SETTINGS if k in found}
+
+
+def run_examples(section: Section) -> int:
+    settings = live_settings()
+    endpoint = None
+    if len(settings) < len(SETTINGS):
+        try:
+            files = load_recordings([paths.ROOT / section.entry.recording])
+        except RecordingError as exc:
+            print(f"Cannot start the offline endpoint: {exc}", file=sys.stderr)
+            return 2
+        endpoint = Endpoint(files, grading=False, pace=1.0).start()
+        session = endpoint.new_session()
+        settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
+                    "MODEL": config.SERVED_MODEL}
+        print("No live endpoint configured (OPENAI_BASE_URL, OPENAI_API_KEY and MODEL in your shell or .env),")
+        print("so these run against the course's recorded endpoint: replies are recordings, not a live model.\n")
+    else:
+        print(f"Running against {settings['OPENAI_BASE_URL']} as {settings['MODEL']}.\n")
+    failures = 0
+    try:
+        seen = set()
+        for exercise in section.exercises:
+            if exercise.reference in seen:
+                continue
+            seen.add(exercise.reference)
+            print(f"$ python {exercise.reference}", flush=True)
+            done = subprocess.run([sys.executable, exercise.reference], cwd=paths.ROOT,
+                                  env={**os.environ, **settings}, input=exercise.stdin, text=True, check=False)
+            failures += done.returncode != 0
+            print()
+    finally:
+        if endpoint is not None:
+            endpoint.stop()
+    return 1 if failures else 0

@@ -1,0 +1,103 @@
+"""The hermetic runner, one small scenario script per situation."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.runner import run_script
+
+SETTINGS = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-course-test", "MODEL": "m"}
+
+
+def script(tmp_path: Path, name: str, code: str) -> str:
+    (tmp_path / "work").mkdir(exist_ok=True)
+    (tmp_path / "work" / name).write_text(code)
+    return f"work/{name}"
+
+
+def test_runs_like_the_learner_with_only_the_given_settings(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-the-learners-real-key")
+    monkeypatch.setenv("SOME_SECRET", "hunter2")
+    path = script(tmp_path, "env.py", "import os, sys\nprint(sorted(os.environ))\n"
+                                      "print(os.environ['OPENAI_API_KEY'], os.getcwd(), sys.argv[0])\n")
+    run = run_script(path, tmp_path, SETTINGS)
+    assert run.exit_code == 0
+    assert "SOME_SECRET" not in run.stdout and "sk-the-learners-real-key" not in run.stdout
+    assert f"sk-course-test {tmp_path} work/env.py" in run.stdout
+
+
+def test_learners_dotenv_is_never_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("OPENAI_API_KEY=sk-the-learners-real-key\nOPENAI_BASE_URL=https://example.com/v1\n")
+    path = script(tmp_path, "dot.py", "import os\nfrom dotenv import load_dotenv, dotenv_values\n"
+                                      "print(load_dotenv(override=True))\nprint(os.environ['OPENAI_API_KEY'])\n"
+                                      "print(dotenv_values()['OPENAI_BASE_URL'])\n")
+    run = run_script(path, tmp_path, SETTINGS)
+    assert run.stdout.split() == ["True", "sk-course-test", "http://127.0.0.1:9/v1"], run.stderr
+
+
+def test_network_outside_loopback_is_blocked_and_reported(tmp_path: Path) -> None:
+    path = script(tmp_path, "net.py", "import socket\n"
+                                      "try:\n    socket.create_connection(('203.0.113.7', 443), timeout=5)\n"
+                                      "except OSError as e:\n    print('refused:', e)\n"
+                                      "import requests\nrequests.get('https://api.openai.com/v1/models', timeout=5)\n")
+    started = time.monotonic()
+    run = run_script(path, tmp_path, SETTINGS)
+    assert time.monotonic() - started < 10
+    assert "refused: the grader blocks network access" in run.stdout
+    assert run.blocked[0] == "203.0.113.7:443" and "api.openai.com:443" in run.blocked
+    assert "[grader] blocked a connection to api.openai.com:443" in run.stderr
+    assert run.exit_code != 0
+
+
+def test_loopback_is_allowed(tmp_path: Path) -> None:
+    path = script(tmp_path, "lo.py", "import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\n"
+                                     "c = socket.create_connection(s.getsockname())\nprint('ok')\n")
+    assert run_script(path, tmp_path, SETTINGS).stdout.strip() == "ok"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
+    marker = tmp_path / "child-alive"
+    child = f"import time; time.sleep(3); open({str(marker)!r}, 'w')"
+    path = script(tmp_path, "hang.py", f"import subprocess, sys, time\nsubprocess.Popen([sys.executable, '-c', {child!r}])\n"
+                                       "print('started', flush=True)\ntime.sleep(60)\n")
+    run = run_script(path, tmp_path, SETTINGS, timeout=1)
+    assert run.timed_out and run.exit_code is None and run.duration < 5
+    assert run.stdout.strip() == "started"
+    time.sleep(3.5)
+    assert not marker.exists(), "a child of the timed-out script survived"
+
+
+def test_crash_is_captured(tmp_path: Path) -> None:
+    run = run_script(script(tmp_path, "crash.py", "raise ValueError('boom')\n"), tmp_path, SETTINGS)
+    assert run.exit_code == 1 and run.crashed and "ValueError: boom" in run.stderr
+
+
+def test_huge_output_is_capped(tmp_path: Path) -> None:
+    run = run_script(script(tmp_path, "loud.py", "import sys\nfor _ in range(200000): sys.stdout.write('x' * 99 + '\\n')\n"),
+                     tmp_path, SETTINGS)
+    assert run.exit_code == 0
+    assert len(run.stdout) == 64 * 1024 and run.stdout_dropped == 200000 * 100 - 64 * 1024
+
+
+def test_stdin_is_scripted_and_otherwise_empty(tmp_path: Path) -> None:
+    path = script(tmp_path, "ask.py", "import sys\nprint(repr(sys.stdin.read()))\n")
+    assert run_script(path, tmp_path, SETTINGS, stdin="hello\nquit\n").stdout.strip() == "'hello\\nquit\\n'"
+    assert run_script(path, tmp_path, SETTINGS).stdout.strip() == "''"
+
+
+def test_output_arrival_times_are_recorded(tmp_path: Path) -> None:
+    path = script(tmp_path, "slow.py", "import time\nprint('a', flush=True)\ntime.sleep(0.5)\nprint('b', flush=True)\n")
+    run = run_script(path, tmp_path, SETTINGS)
+    (t1, n1), (t2, n2) = run.stdout_arrivals[0], run.stdout_arrivals[-1]
+    assert n1 == 2 and n2 == 4 and t2 - t1 >= 0.4
+
+
+def test_uses_the_courses_interpreter(tmp_path: Path) -> None:
+    run = run_script(script(tmp_path, "which.py", "import sys; print(sys.executable)"), tmp_path, SETTINGS)
+    assert run.stdout.strip() == sys.executable
