@@ -14,13 +14,25 @@ from .endpoint.recordings import RecordingError
 from .sections import Section
 
 SETTINGS = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL")
+PLACEHOLDERS = ("your-host.example", "replace-with-your-key")  # .env.example's values, never a real endpoint
 
 
 def live_settings() -> dict[str, str]:
     """The learner's endpoint: the shell's variables, else those in .env."""
     found = {k: v for k, v in dotenv_values(paths.ROOT / ".env").items() if v}
     found.update({k: os.environ[k] for k in SETTINGS if os.environ.get(k)})
-    return {k: found[k] for k in SETTINGS if k in found}
+    settings = {k: found[k] for k in SETTINGS if k in found}
+    if any(p in value for value in settings.values() for p in PLACEHOLDERS):
+        print("Your .env still holds the placeholders from .env.example, so it is not used.\n")
+        return {}
+    return settings
+
+
+def scripts(section: Section) -> list[tuple[str, str | None]]:
+    """Every reference script of the section: the exercises' first, in lesson order, then the rest."""
+    listed = {e.reference: e.stdin for e in section.exercises if e.reference.startswith(f"examples/{section.number}/")}
+    others = sorted(str(p.relative_to(paths.ROOT)) for p in (paths.EXAMPLES / section.number).glob("*.py"))
+    return list(listed.items()) + [(path, None) for path in others if path not in listed]
 
 
 def run_examples(section: Section) -> int:
@@ -42,17 +54,17 @@ def run_examples(section: Section) -> int:
         print(f"Running against {settings['OPENAI_BASE_URL']} as {settings['MODEL']}.\n")
     failures = 0
     try:
-        seen = set()
-        for exercise in section.exercises:
-            if exercise.reference in seen:
-                continue
-            seen.add(exercise.reference)
-            print(f"$ python {exercise.reference}", flush=True)
-            done = subprocess.run([sys.executable, exercise.reference], cwd=paths.ROOT,
-                                  env={**os.environ, **settings}, input=exercise.stdin, text=True, check=False)
+        for script, stdin in scripts(section):
+            if endpoint is not None:  # each script starts with fresh recorded sequences, as in grading
+                endpoint.new_session(settings["OPENAI_API_KEY"])
+            print(f"$ python {script}", flush=True)
+            done = subprocess.run([sys.executable, script], cwd=paths.ROOT, env={**os.environ, **settings},
+                                  input=stdin if stdin is not None else "", text=True, check=False)
             failures += done.returncode != 0
             print()
     finally:
         if endpoint is not None:
             endpoint.stop()
+    if failures:
+        print(f"{failures} script(s) exited with an error; some lessons' examples do so on purpose (the lesson says).")
     return 1 if failures else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from . import paths
 from .checks import Check, CheckFailed, Evidence
-from .endpoint import Endpoint, config, load_recordings
+from .endpoint import Endpoint, config, harmony, load_recordings
 from .endpoint.recordings import RecordingError
 from .runner import run_script
 from .sections import Exercise, Scenario, Section
@@ -131,11 +133,12 @@ def _run(endpoints: _Endpoints, job: _Job) -> Evidence:
     return Evidence(job.shown, run, session.requests(), session.api_key, endpoint.base_url, source=source)
 
 
-def _jobs(section: Section, exercises: list[Exercise], work_dir: Path, solutions: bool) -> list[_Job]:
+def _jobs(exercises: list[Exercise], work_dir: Path, solutions: Path | None) -> list[_Job]:
+    """What to run; `solutions` is the scratch copy of the course the references run in."""
     jobs = []
     for exercise in exercises:
-        if solutions:
-            script, shown, cwd = exercise.reference, exercise.reference, paths.ROOT
+        if solutions is not None:
+            script, shown, cwd = exercise.reference, exercise.reference, solutions
         else:
             script, shown, cwd = f"{work_dir.name}/{exercise.work}", exercise.work_path, work_dir.parent
             if not (work_dir / exercise.work).is_file():
@@ -154,12 +157,22 @@ def grade(section: Section, *, work_dir: Path | None = None, solutions: bool = F
     to_run = graded + [section.exercise(name) for name in sorted(needed)]
 
     endpoints = _Endpoints(section)
+    # Loading the vocabulary takes a few hundred ms: do it while the first scripts start up.
+    warm = threading.Thread(target=harmony.encoding, daemon=True)
+    warm.start()
+    # References run in a scratch copy, so files they write (a saved history) never land in the learner's work/.
+    scratch = tempfile.TemporaryDirectory(prefix="course-solutions-") if solutions else None
     try:
+        if scratch is not None:
+            shutil.copytree(paths.EXAMPLES, Path(scratch.name) / "examples")
+            (Path(scratch.name) / "work").mkdir()
         with ThreadPoolExecutor(max_workers=workers or paths.cores()) as pool:
-            jobs = _jobs(section, to_run, work_dir, solutions)
+            jobs = _jobs(to_run, work_dir, Path(scratch.name) if scratch else None)
             evidence = dict(zip((j.key for j in jobs), pool.map(lambda job: _run(endpoints, job), jobs)))
     finally:
         endpoints.close()
+        if scratch is not None:
+            scratch.cleanup()
 
     results: list[CheckResult] = []
     for exercise in graded:

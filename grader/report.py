@@ -48,11 +48,19 @@ def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: boo
             write(f"  {style.mark('missing')} not started: {items[0].message}\n")
             write(f"    see: {items[0].see}\n")
             continue
+        shown: set[str] = set()
         for item in items:
             write(f"  {style.mark(item.status)} {item.name}\n")
-            if item.status != "passed":
-                write(_indent(item.message, "      ") + "\n")
-                write(style.paint(f"      see: {item.see}", "2") + "\n")
+            if item.status == "passed":
+                continue
+            if item.message in shown:  # one cause, many checks: say it once
+                write(style.paint("      (same reason as above)", "2") + "\n")
+                continue
+            shown.add(item.message)
+            write(_indent(item.message, "      ") + "\n")
+            write(style.paint(f"      see: {item.see}", "2") + "\n")
+    if any(c.status == "error" for c in result.checks):
+        write(f"\n{style.mark('error')} marks a check that could not be judged, because the script did not finish.\n")
     passed = sum(1 for c in result.checks if c.status == "passed")
     files_done = sum(1 for items in by_file.values() if all(i.status == "passed" for i in items))
     write(f"\n{files_done} of {len(by_file)} files done, {passed} of {len(result.checks)} checks passed "

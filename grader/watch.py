@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from . import paths, progress, report
@@ -24,7 +25,8 @@ def watch(section: Section) -> int:
             stamp = _stamp(section)
             if stamp != last:
                 last = stamp
-                print("\033[2J\033[H", end="")
+                if sys.stdout.isatty():
+                    print("\033[2J\033[H", end="")
                 try:
                     result = grade(section)
                 except GradingError as exc:

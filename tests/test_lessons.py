@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader import lessons, sections
-from grader.endpoint import Endpoint, config
+from grader.endpoint import Endpoint, config, load_recordings
 from grader.grading import grade
 from grader.runner import run_script
 
@@ -17,8 +17,15 @@ WITH_LESSON = [s for s in sections.written() if (ROOT / s.entry.lesson).exists()
 
 
 @pytest.mark.parametrize("section", WITH_LESSON, ids=lambda s: s.number)
-def test_lesson_code_runs_and_passes(section: sections.Section, endpoint: Endpoint, tmp_path: Path) -> None:
+def test_lesson_code_runs_and_passes(section: sections.Section, tmp_path: Path) -> None:
     steps = lessons.steps(ROOT / section.entry.lesson)
+    files = [ROOT / section.entry.recording, *(ROOT / r for r in section.extra_recordings)]
+    with Endpoint(load_recordings([f for f in files if f.exists()]), pace=section.pace) as endpoint:
+        _replay(section, steps, endpoint, tmp_path)
+
+
+def _replay(section: sections.Section, steps: list[lessons.Step], endpoint: Endpoint, tmp_path: Path) -> None:
+    """Type, append and run in the lesson's order, against the section's own recordings as grading does."""
     assert any(s.action == "file" for s in steps), "the lesson marks no code for the learner to type"
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     for step in steps:

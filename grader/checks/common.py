@@ -82,11 +82,24 @@ def sends_model_from_env() -> Check:
 
 
 def exits_with_error() -> Check:
+    """Used in a scenario where MODEL names a model the server lacks, so the right request gets a 404."""
+
     def run(ev: Evidence) -> None:
+        errors = [r for r in ev.chats() if r.status >= 400]
+        if not errors:
+            got = ", ".join(str(r.status) for r in ev.chats()) or "nothing"
+            raise CheckFailed(f"in this run MODEL names a model the server lacks, so the server should answer 404; "
+                              f"it answered {got}, so there was no error to stop on "
+                              f"({ev.why_nothing() if not ev.chats() else 'is the model id typed into the script?'}).")
         if ev.run.exit_code == 0:
-            raise CheckFailed("the server answered with an error (404: that model does not exist), but your script "
-                              f"exited with code 0 and printed:\n{quote_output(ev.output)}\n"
-                              "Call response.raise_for_status() so errors stop the script.")
+            raise CheckFailed(f"the server answered {errors[0].status}, but your script exited with code 0 and "
+                              f"printed:\n{quote_output(ev.output)}\n"
+                              "Call response.raise_for_status() so an error stops the script.")
+        last = ev.last_error()
+        if last.startswith(("KeyError", "TypeError", "IndexError")):
+            raise CheckFailed(f"the server answered {errors[0].status} and your script only stopped later, while "
+                              f"reading a reply that was not there: {last}. Check the status first, with "
+                              "response.raise_for_status().")
     return Check("stops with an error when the server answers with one", run)
 
 
@@ -119,7 +132,8 @@ def prints_reply(pick: Callable[[Evidence], list[LoggedRequest]] | None = None) 
 
 
 def printed_integers(ev: Evidence) -> list[int]:
-    return [int(n) for n in re.findall(r"(?<![\w.])\d+(?![\w.])", ev.output)]
+    """Whole numbers in the output; a number ending a sentence ("113.") counts, a decimal does not."""
+    return [int(n) for n in re.findall(r"(?<![\w.])\d+(?!\w|\.\d)", ev.output)]
 
 
 def in_order(needles: list[int], haystack: list[int]) -> bool:

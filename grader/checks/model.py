@@ -47,12 +47,23 @@ class Evidence:
         if run.blocked:
             return (f"it tried to reach {run.blocked[0]} instead of the endpoint in OPENAI_BASE_URL "
                     "(is the URL typed into the script?)")
+        if run.elsewhere and not self.requests:
+            return (f"it connected to {run.elsewhere[0]}, but while grading OPENAI_BASE_URL is {self.base_url} "
+                    "(is the URL typed into the script?)")
         if run.timed_out:
             return "it was still running when the grader stopped it"
         if run.exit_code not in (0, None):
-            last = [line for line in run.stderr.strip().splitlines() if line.strip()]
-            return f"it stopped with an error: {last[-1].strip() if last else f'exit code {run.exit_code}'}"
+            last = self.last_error()
+            if last.startswith("EOFError"):
+                return ("it asked for keyboard input (EOFError): while grading, scripts get no keyboard input "
+                        "unless the lesson says so")
+            return f"it stopped with an error: {last or f'exit code {run.exit_code}'}"
         return "it finished without sending any request"
+
+    def last_error(self) -> str:
+        """The last line of the script's traceback, or ''."""
+        lines = [line.strip() for line in self.run.stderr.strip().splitlines() if line.strip()]
+        return lines[-1] if lines and self.run.exit_code not in (0, None) else ""
 
     def misses(self) -> str:
         """What the recorded endpoint could not answer, if anything."""

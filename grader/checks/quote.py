@@ -9,7 +9,7 @@ LIMIT = 300
 
 
 def quote(text: str, limit: int = LIMIT) -> str:
-    text = text.strip()
+    text = text.strip("\n").rstrip()
     if len(text) <= limit:
         return text
     return text[: limit - 20].rstrip() + f" … ({len(text) - limit + 20} more characters)"
@@ -18,8 +18,8 @@ def quote(text: str, limit: int = LIMIT) -> str:
 def quote_output(text: str, limit: int = LIMIT) -> str:
     if not text.strip():
         return "(nothing)"
-    lines = text.strip().splitlines()
-    shown = "\n".join(lines[-12:]) if len(lines) > 12 else text.strip()
+    lines = text.strip("\n").rstrip().splitlines()
+    shown = "\n".join(lines[-12:])
     prefix = f"(last 12 of {len(lines)} lines)\n" if len(lines) > 12 else ""
     return prefix + quote(shown, limit)
 

@@ -50,6 +50,14 @@ class JSONBody(Response):
 
 
 
+def _json_or_none(raw: bytes | None) -> Any:
+    """The body for the log, even when the request is refused before it is validated."""
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
 class DroppedByRecording(Exception):
     """Raised mid-stream so uvicorn closes the connection the way a failing server would."""
 
@@ -108,7 +116,7 @@ class EndpointApp:
             auth = "ok" if describe_key(sent_key, session.api_key).startswith("<the key") else "wrong"
         entry = LoggedRequest(
             started=time.time(), method=method, path=path, headers=headers, auth=auth,
-            body=None, raw_body=(raw or b"")[:4000].decode("utf-8", "replace"),
+            body=_json_or_none(raw), raw_body=(raw or b"")[:4000].decode("utf-8", "replace"),
         )
         session.record(entry)
         try:
@@ -148,7 +156,7 @@ class EndpointApp:
             return Response(b"", status_code=200)
         if path == "/v1/models":
             return JSONBody(200, wire.models_list(int(time.time())))
-        body = validation.require_json(request.headers.get("content-type"), raw)
+        body = validation.require_json(request.headers.get("content-type"), raw, entry.body)
         entry.body = body
         if path == "/tokenize":
             return self._tokenize(body)
@@ -189,7 +197,7 @@ class EndpointApp:
                 )
             return Recorded(reply=OFFLINE_REPLY), None
         entry.interaction = found.name
-        return found.response_for(self.session.next_call(found.name)), found.name
+        return found.response_for(self.session.next_call(found.name, found.restart_after_s)), found.name
 
     async def _chat(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
         parsed = validation.parse(validation.ChatRequest, body)
@@ -199,12 +207,13 @@ class EndpointApp:
         validation.check_context(len(prompt))
         recorded, _ = self._find(entry)
         if recorded.delay_s:
-            await asyncio.sleep(recorded.delay_s)
+            await self._stall(request, recorded.delay_s, entry)
         completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
         created = int(time.time())
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, len(prompt))
-        generated = replies.generate(recorded.reply, body, len(prompt))
+        # the validated request, so "3" counts as 3 the way vLLM's pydantic model reads it
+        generated = replies.generate(recorded.reply, parsed.model_dump(exclude_unset=True), len(prompt))
         if not parsed.stream:
             body_out = wire.chat_completion(completion_id, created, generated.choices, generated.usage)
             return JSONBody(recorded.status, body_out, recorded.headers)
@@ -213,6 +222,16 @@ class EndpointApp:
         if recorded.stream_error is not None:
             events = events[: recorded.stream_error.after_events] + [wire.sse_event(recorded.stream_error.error)]
         return self._stream(events + [wire.SSE_DONE], recorded, entry)
+
+    @staticmethod
+    async def _stall(request: Request, seconds: float, entry: LoggedRequest) -> None:
+        """Wait as the recording says; a client that hangs up first (its timeout fired) is logged, and the wait ends."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(0.02, left))
+            if await request.is_disconnected():
+                entry.abandoned = time.time()
+                return
 
     async def _completion(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
         parsed = validation.parse(validation.CompletionRequest, body)

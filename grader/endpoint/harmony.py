@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import importlib.machinery
+import importlib.util
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import openai_harmony as hm
@@ -134,21 +137,66 @@ def conversation(body: dict[str, Any]) -> list[hm.Message]:
     return _drop_answered_analysis(out)
 
 
+CACHED_PROMPT_CHARS = 50_000  # larger prompts are rare and heavy: rendering them again beats keeping them
+
+
 def chat_prompt_tokens(body: dict[str, Any]) -> list[int]:
     """The prompt's token ids; identical requests (a script run twice) are rendered once."""
     key = json.dumps([body.get("messages"), body.get("tools"), body.get("reasoning_effort")], sort_keys=True)
-    return list(_render_prompt(key))
+    return list(_render_prompt(key) if len(key) <= CACHED_PROMPT_CHARS else _render_prompt.__wrapped__(key))
 
 
 @functools.lru_cache(maxsize=4096)
 def _render_prompt(key: str) -> tuple[int, ...]:
     messages, tools, effort = json.loads(key)
-    conv = hm.Conversation.from_messages(conversation({"messages": messages, "tools": tools, "reasoning_effort": effort}))
-    return tuple(encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT))
+    rendered = conversation({"messages": messages, "tools": tools, "reasoning_effort": effort})
+    if not any(_long_user_text(m) for m in rendered):
+        conv = hm.Conversation.from_messages(rendered)
+        return tuple(encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT))
+    # A user message renders as <|start|>user<|message|>, the text's own tokens, <|end|>: splice them in.
+    enc = encoding()
+    frame = enc.render(hm.Message.from_role_and_content(hm.Role.USER, ""))
+    tokens: list[int] = []
+    for message in rendered:
+        text = _long_user_text(message)
+        tokens += enc.render(message) if text is None else frame[:-1] + _linear_bpe().encode(text) + frame[-1:]
+    return tuple(tokens + enc.render_conversation_for_completion(hm.Conversation.from_messages([]), hm.Role.ASSISTANT))
+
+
+# openai-harmony's BPE takes time quadratic in the length of one pre-token ("a" * 200_000 takes
+# half a minute), where vLLM's tokenizer does not. Texts longer than this are encoded with
+# bpe-openai's linear-time o200k encoder instead, which gives the same token ids (and is faster
+# on ordinary long texts too); below it, even a single run costs harmony well under a tenth of a second.
+LONG_TEXT = 10_000  # characters
+
+
+@functools.cache
+def _linear_bpe() -> Any:
+    """bpe-openai's Rust encoder, loaded alone: the package's Python wrapper takes seconds to import
+    and refuses texts over a million characters."""
+    spec = importlib.util.find_spec("bpe_openai")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the bpe-openai package is not installed")
+    folder = Path(spec.origin).parent
+    path = next(p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in folder.glob("_bindings" + suffix))
+    loader = importlib.machinery.ExtensionFileLoader("bpe_openai._bindings", str(path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module.tokenizer_for_encoding("o200k_base")
+
+
+def _long_user_text(message: hm.Message) -> str | None:
+    """The text of a user message long enough for the linear encoder, else None."""
+    if message.author.role != hm.Role.USER or len(message.content) != 1:
+        return None
+    part = message.content[0]
+    return part.text if isinstance(part, hm.TextContent) and len(part.text) > LONG_TEXT else None
 
 
 def text_tokens(text: str) -> list[int]:
     """A raw prompt as the HF tokenizer reads it: special-token text becomes special tokens."""
+    if len(text) > LONG_TEXT and "<|" not in text:  # no special-token text: ordinary tokens only
+        return list(_linear_bpe().encode(text))
     return encoding().encode(text, allowed_special="all")
 
 

@@ -125,6 +125,9 @@ class Interaction(Strict):
     match: Match
     response: Response | None = None
     responses: list[Response] | None = Field(default=None, description="served in order; the last one repeats")
+    restart_after_s: float | None = Field(
+        default=None, description="responses start over once the interaction has been idle this long (offline reruns)"
+    )
     provenance: Provenance | None = None
 
     @model_validator(mode="after")

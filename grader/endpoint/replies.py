@@ -64,8 +64,8 @@ def _as_requested(logprobs: Any, body: dict[str, Any]) -> Any:
     content = logprobs.get("content")
     if not isinstance(content, list):
         return logprobs
-    trimmed = [{**entry, "top_logprobs": list(entry.get("top_logprobs") or [])[:keep]} if isinstance(entry, dict) else entry
-               for entry in content]
+    trimmed = [{**entry, "top_logprobs": list(entry.get("top_logprobs") or [])[:keep]}
+               if isinstance(entry, dict) else entry for entry in content]
     return {**logprobs, "content": trimmed}
 
 

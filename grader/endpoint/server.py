@@ -91,10 +91,13 @@ class Endpoint:
 def serve_forever(files: list[recordings.RecordingFile], port: int, api_key: str) -> None:
     """The learner's offline endpoint: realistic pacing, a stand-in reply on a miss."""
     app = EndpointApp(files, Session(api_key), grading=False, pace=1.0)
-    print("The course's offline endpoint (recorded replies; no key, no cost) is listening.")
-    print("Paste these three lines into your shell (or your .env) to use it:\n")
-    print(f"OPENAI_BASE_URL=http://{LOOPBACK}:{port}/v1")
-    print(f"OPENAI_API_KEY={api_key}")
-    print(f"MODEL={config.SERVED_MODEL}\n")
-    print("Press Ctrl+C to stop.", flush=True)
+    settings = {"OPENAI_BASE_URL": f"http://{LOOPBACK}:{port}/v1", "OPENAI_API_KEY": api_key,
+                "MODEL": config.SERVED_MODEL}
+    print("The course's offline endpoint is listening. It replays recorded replies: no key, no cost,")
+    print("and no real model, so your own questions get the closest recorded reply, not a real answer.\n")
+    print("Paste these three lines into the terminal where you run your scripts:\n")
+    for name, value in settings.items():
+        print(f"export {name}={value}")
+    print("\n(PowerShell: " + "; ".join(f'$env:{n}="{v}"' for n, v in settings.items()) + ")")
+    print("\nPress Ctrl+C to stop.", flush=True)
     _uvicorn(app, host=LOOPBACK, port=port).run()

@@ -37,6 +37,7 @@ class LoggedRequest:
     first_byte: float | None = None
     finished: float | None = None
     event_times: list[float] = field(default_factory=list)
+    abandoned: float | None = None  # when the client hung up during a recorded stall (delay_s), if it did
 
     @property
     def route(self) -> str:
@@ -80,15 +81,24 @@ class Session:
         self.api_key = api_key
         self.log: list[LoggedRequest] = []
         self.calls: Counter[str] = Counter()
+        self.last_call: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def record(self, entry: LoggedRequest) -> None:
         with self._lock:
             self.log.append(entry)
 
-    def next_call(self, interaction: str) -> int:
-        """How many times this interaction answered before: sequences step through responses."""
+    def next_call(self, interaction: str, restart_after: float | None = None) -> int:
+        """How many times this interaction answered before: sequences step through responses.
+
+        With `restart_after`, an interaction idle for that many seconds counts from 0 again.
+        """
         with self._lock:
+            moment = time.monotonic()
+            idle = moment - self.last_call.get(interaction, moment)
+            self.last_call[interaction] = moment
+            if restart_after is not None and idle >= restart_after:
+                self.calls[interaction] = 0
             number = self.calls[interaction]
             self.calls[interaction] += 1
             return number

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, conint
 from . import config, wire
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
+SAMPLING_EPS = 1e-5  # vllm/sampling_params.py: a temperature below this means greedy sampling
 
 
 class _Message(BaseModel):
@@ -106,7 +107,8 @@ def vllm_error(message: str, param: str | None, value: Any = None, status: int =
     return Rejected(status, wire.error(message + suffix, "BadRequestError", status, param))
 
 
-def require_json(content_type: str | None, raw: bytes) -> Any:
+def require_json(content_type: str | None, raw: bytes, parsed: Any = None) -> Any:
+    """The JSON body, or vLLM's 400; `parsed` is the body when the caller already decoded it."""
     media_type = (content_type or "").lower().split(";", 1)[0].strip()
     if media_type != "application/json":
         raise Rejected(
@@ -114,6 +116,8 @@ def require_json(content_type: str | None, raw: bytes) -> Any:
             wire.error("1 validation error:\n  Unsupported Media Type: Only 'application/json' is allowed",
                        "Bad Request", 400),
         )
+    if parsed is not None:
+        return parsed
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -147,13 +151,18 @@ def check_chat(request: ChatRequest) -> None:
     if request.top_logprobs is not None:
         if request.top_logprobs < 0 and request.top_logprobs != -1:
             raise vllm_error("`top_logprobs` must be a positive value or -1.", "top_logprobs", request.top_logprobs)
-        if not request.logprobs:
+        if (request.top_logprobs == -1 or request.top_logprobs > 0) and not request.logprobs:
             raise vllm_error("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs")
     if request.reasoning_effort is not None and request.reasoning_effort not in ("low", "medium", "high"):
         raise vllm_error(
             f"reasoning_effort={request.reasoning_effort!r} is not supported by Harmony; use low, medium or high.",
             "reasoning_effort",
         )
+    # Built after the prompt is rendered (to_sampling_params), so it comes last;
+    # SamplingParams._verify_greedy_sampling raises it with no parameter, hence no suffix.
+    if request.temperature is not None and 0 <= request.temperature < SAMPLING_EPS and (request.n or 1) > 1:
+        message = f"n must be 1 when using greedy sampling, got {request.n}."
+        raise Rejected(400, wire.error(message, "BadRequestError", 400))
 
 
 def check_context(prompt_tokens: int) -> None:

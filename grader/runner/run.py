@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 GUARD_DIR = Path(__file__).with_name("guard")
 OUTPUT_CAP = 64 * 1024
@@ -40,6 +41,7 @@ class ScriptRun:
     timed_out: bool
     duration: float
     blocked: list[str]  # addresses the network guard refused
+    elsewhere: list[str]  # loopback addresses reached that were not the endpoint
     stdout_dropped: int
     stdout_arrivals: list[tuple[float, int]]
     started: float
@@ -82,6 +84,9 @@ def graded_env(settings: dict[str, str], home: Path, net_log: Path) -> dict[str,
     )
     env.setdefault("LANG", "C.UTF-8")
     env.update(settings)
+    port = urlsplit(settings.get("OPENAI_BASE_URL", "")).port
+    if port:
+        env["COURSE_GRADER_ENDPOINT_PORT"] = str(port)
     return env
 
 
@@ -121,7 +126,7 @@ def run_script(script: str, cwd: Path, settings: dict[str, str], *, timeout: flo
         proc.wait()
         for reader in readers:
             reader.join(timeout=2)
-        blocked = net_log.read_text(encoding="utf-8").split() if net_log.exists() else []
+        noted = [line.split(" ", 1) for line in net_log.read_text(encoding="utf-8").splitlines()] if net_log.exists() else []
         return ScriptRun(
             script=script,
             exit_code=None if timed_out else proc.returncode,
@@ -129,7 +134,8 @@ def run_script(script: str, cwd: Path, settings: dict[str, str], *, timeout: flo
             stderr=err.text(),
             timed_out=timed_out,
             duration=time.time() - started,
-            blocked=blocked,
+            blocked=[where for kind, where in noted if kind == "blocked"],
+            elsewhere=[where for kind, where in noted if kind == "elsewhere"],
             stdout_dropped=out.dropped,
             stdout_arrivals=out.arrivals,
             started=started,

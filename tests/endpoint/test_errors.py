@@ -111,3 +111,26 @@ def test_miss_explains_the_closest_recordings(post) -> None:
                                                  {"role": "tool", "content": "42", "tool_call_id": "x"}]}
     # the weather-tool interaction wants no tool result yet; "plain" matches anything: so it answers
     assert post("/v1/chat/completions", body).status_code == 200
+
+
+def test_offline_endpoint_answers_a_miss_with_a_stand_in(tmp_path) -> None:
+    from grader.endpoint import Endpoint
+    from grader.endpoint.recordings import RecordingFile
+
+    empty = RecordingFile(section="00", provenance={"kind": "authored", "vllm_version": "0.33.0"}, interactions=[])
+    with Endpoint([empty], grading=False) as offline:
+        session = offline.new_session()
+        reply = requests.post(offline.base_url + "/chat/completions", json=CHAT,
+                              headers={"Authorization": f"Bearer {session.api_key}"})
+    assert reply.status_code == 200
+    assert reply.json()["choices"][0]["message"]["content"].startswith("(offline endpoint)")
+    assert "no recording answers this route" in session.requests()[0].miss
+
+
+def test_the_log_never_keeps_a_key(post, fsession) -> None:
+    post("/v1/chat/completions", CHAT)
+    post("/v1/chat/completions", CHAT, headers={"Authorization": "Bearer sk-someone-elses-key-1234567890"})
+    first, second = fsession.requests()
+    assert first.headers["authorization"] == "Bearer <the key from OPENAI_API_KEY>" and first.auth == "ok"
+    assert second.headers["authorization"] == "Bearer <a different key: sk-…, 31 characters>"
+    assert fsession.api_key not in repr(first) and "someone-elses" not in repr(second)

@@ -13,6 +13,7 @@ import sys
 
 _NET_LOG = os.environ.get("COURSE_GRADER_NET_LOG")
 _SETTINGS = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL")
+_ENDPOINT_PORT = os.environ.get("COURSE_GRADER_ENDPOINT_PORT")
 
 
 class NetworkBlockedError(ConnectionRefusedError):
@@ -30,11 +31,15 @@ def _loopback(host):
         return False
 
 
-def _blocked(host, port):
-    where = f"{host}:{port}" if port else str(host)
+def _note(line):
     if _NET_LOG:
         with open(_NET_LOG, "a", encoding="utf-8") as log:
-            log.write(where + "\n")
+            log.write(line + "\n")
+
+
+def _blocked(host, port):
+    where = f"{host}:{port}" if port else str(host)
+    _note("blocked " + where)
     sys.stderr.write(
         f"[grader] blocked a connection to {where}: while grading, scripts may only reach the "
         "recorded endpoint in OPENAI_BASE_URL.\n"
@@ -55,8 +60,12 @@ def _getaddrinfo(host, port, *args, **kwargs):
 
 
 def _check(sock, address):
-    if sock.family in (socket.AF_INET, socket.AF_INET6) and not _loopback(address[0]):
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    if not _loopback(address[0]):
         raise _blocked(address[0], address[1])
+    if _ENDPOINT_PORT and str(address[1]) != _ENDPOINT_PORT:
+        _note(f"elsewhere {address[0]}:{address[1]}")  # allowed, but not the endpoint: worth a word later
 
 
 def _connect(self, address):

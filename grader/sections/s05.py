@@ -1,0 +1,432 @@
+"""Section 05, Reasoning Models & the Developer Role: reasoning vs. answer, effort, the budget trap, roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..checks import Check, CheckFailed, Evidence, check, quote, quote_body, quote_output
+from ..checks.common import (
+    CHAT, budget_of, in_order, posts_chat, printed_integers, prints_reply, sends_key, sent_with_requests, user_agent,
+)
+from ..course import entry
+from ..endpoint.session import LoggedRequest
+from . import Exercise, Section
+
+EFFORTS = ("low", "medium", "high")
+RANK = {"low": 0, "medium": 1, "high": 2, None: 1}  # no reasoning_effort: the server's default, medium
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the endpoint sent back for one chat request, streamed or not."""
+
+    reasoning: str
+    content: str | None
+    finish_reason: str | None
+
+
+def reply_of(request: LoggedRequest) -> Reply | None:
+    if isinstance(request.response, dict):
+        choices = request.response.get("choices") or []
+        if not choices:
+            return None
+        message = choices[0].get("message") or {}
+        return Reply(message.get("reasoning") or "", message.get("content"), choices[0].get("finish_reason"))
+    if isinstance(request.response, list):
+        reasoning, content, finish = "", None, None
+        for event in request.response:
+            for choice in event.get("choices") or [] if isinstance(event, dict) else []:
+                delta = choice.get("delta") or {}
+                reasoning += delta.get("reasoning") or ""
+                if delta.get("content"):
+                    content = (content or "") + delta["content"]
+                finish = choice.get("finish_reason") or finish
+        return Reply(reasoning, content, finish)
+    return None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _answered(ev: Evidence, at_least: int = 1) -> list[LoggedRequest]:
+    answered = [r for r in ev.chats() if r.status == 200 and reply_of(r) is not None]
+    if len(answered) < at_least:
+        sent = ev.chats()
+        if sent and sent[-1].status != 200:
+            raise CheckFailed(f"the server answered {sent[-1].status}: {quote(str(sent[-1].response), 200)}")
+        why = "" if answered else f": {ev.why_nothing()}"
+        raise CheckFailed(f"expected at least {at_least} answered chat request(s); the server answered "
+                          f"{len(answered)}{why}.")
+    return answered
+
+
+def _effort(request: LoggedRequest) -> object:
+    return request.json_field("reasoning_effort")
+
+
+def _usage_numbers(request: LoggedRequest) -> tuple[int, int, int]:
+    """prompt_tokens, completion_tokens, reasoning_tokens of one answered request."""
+    usage = request.usage() or {}
+    details = usage.get("completion_tokens_details") or {}
+    return usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0), details.get("reasoning_tokens", 0)
+
+
+def _shows(text: str, output: str) -> bool:
+    """Whether output shows the text (or, for a long one, its first 60 characters): spacing does not matter."""
+    wanted = _squash(text)
+    return bool(wanted) and wanted[:60] in _squash(output)
+
+
+# --- reasoning.py -------------------------------------------------------------------------------------------------
+
+@check("then asks the same question through the openai SDK")
+def second_call_with_sdk(ev: Evidence) -> None:
+    chats = ev.chats()
+    if len(chats) < 2:
+        why = "" if chats else f": {ev.why_nothing()}"
+        raise CheckFailed(f"expected two chat requests, the first with requests and the second with the SDK; your "
+                          f"script sent {len(chats)}{why}.")
+    later = [r for r in chats[1:] if user_agent(r).startswith("OpenAI/Python")]
+    if not later:
+        agents = sorted({user_agent(r) for r in chats[1:]})
+        raise CheckFailed(f"expected a later request from the openai SDK (User-Agent OpenAI/Python ...); the later "
+                          f"requests came from {agents}. Add client.chat.completions.create(...) after the raw call.")
+    if later[0].messages() != chats[0].messages():
+        raise CheckFailed(f"expected the SDK call to send the same messages as the raw call, to compare the two; it "
+                          f"sent {quote_body(later[0].messages())} after {quote_body(chats[0].messages())}.")
+
+
+@check("prints the reasoning field of each reply")
+def prints_each_reasoning(ev: Evidence) -> None:
+    for request in _answered(ev):
+        reply = reply_of(request)
+        if reply and reply.reasoning and not _shows(reply.reasoning, ev.output):
+            raise CheckFailed(f"expected the reasoning the server sent, {quote(reply.reasoning, 100)!r}, in your "
+                              f"output; your script printed:\n{quote_output(ev.output)}\nIt is message['reasoning'] "
+                              "in the JSON, and message.reasoning with the SDK.")
+
+
+@check("prints the answer from the content field of each reply")
+def prints_each_answer(ev: Evidence) -> None:
+    for request in _answered(ev):
+        reply = reply_of(request)
+        if reply and reply.content and not _shows(reply.content, ev.output):
+            extra = (" Your output shows the reasoning, which is the model's private working, not its answer."
+                     if _shows(reply.reasoning, ev.output) else "")
+            raise CheckFailed(f"expected the answer the server sent in message.content, {quote(reply.content, 100)!r}, "
+                              f"in your output; your script printed:\n{quote_output(ev.output)}\n{extra}".rstrip())
+
+
+@check("prints completion_tokens and reasoning_tokens for each call")
+def prints_token_split(ev: Evidence) -> None:
+    printed = printed_integers(ev)
+    for request in _answered(ev):
+        _, completion, reasoning = _usage_numbers(request)
+        missing = [f"{name}={value}" for name, value in (("completion_tokens", completion),
+                                                         ("reasoning_tokens", reasoning)) if value not in printed]
+        if missing:
+            raise CheckFailed(f"expected the usage numbers the server returned, {' and '.join(missing)}, in your "
+                              f"output; your script printed:\n{quote_output(ev.output)}\nThey are "
+                              "usage.completion_tokens and usage.completion_tokens_details.reasoning_tokens.")
+
+
+# --- effort.py and reasoning_share.py ------------------------------------------------------------------------------
+
+@check("asks at reasoning_effort low, medium and high, one call each")
+def asks_three_efforts(ev: Evidence) -> None:
+    chats = ev.chats() or [ev.one(CHAT, "a chat request")]
+    sent = [_effort(r) for r in chats]
+    if sorted(map(str, sent)) != sorted(EFFORTS):
+        nested = [r.json_field("reasoning") for r in chats if isinstance(r.json_field("reasoning"), dict)]
+        hint = (" The Chat Completions API takes a top-level reasoning_effort string; {\"reasoning\": "
+                "{\"effort\": ...}} belongs to the Responses API and is ignored here." if nested else "")
+        raise CheckFailed(f"expected three calls with reasoning_effort 'low', 'medium' and 'high'; your script sent "
+                          f"{sent} ({len(chats)} call(s)).{hint}")
+    refused = [r for r in chats if r.status != 200]
+    if refused:
+        raise CheckFailed(f"the server refused a call with {refused[0].status}: {quote(str(refused[0].response), 200)}")
+
+
+@check("asks the same question at every effort")
+def same_question(ev: Evidence) -> None:
+    chats = ev.chats() or [ev.one(CHAT, "a chat request")]
+    first = chats[0].messages()
+    for request in chats[1:]:
+        if request.messages() != first:
+            raise CheckFailed(f"expected the same messages in every call, so that only the effort changes; your "
+                              f"script sent {quote_body(first)} and then {quote_body(request.messages())}.")
+
+
+@check("prints the reasoning_tokens the server reported for each effort")
+def prints_reasoning_tokens(ev: Evidence) -> None:
+    answered = _answered(ev)
+    counts = [_usage_numbers(r)[2] for r in answered]
+    if not in_order(counts, printed_integers(ev)):
+        raise CheckFailed(f"expected the reasoning_tokens the server returned, in order: {counts}; your script "
+                          f"printed:\n{quote_output(ev.output)}\n"
+                          "Read usage.completion_tokens_details.reasoning_tokens.")
+
+
+def _printed_numbers(ev: Evidence) -> list[float]:
+    return [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])", ev.output)]
+
+
+@check("prints each effort's reasoning share of the completion tokens")
+def prints_share(ev: Evidence) -> None:
+    printed = _printed_numbers(ev)
+    for request in _answered(ev):
+        _, completion, reasoning = _usage_numbers(request)
+        if not completion:
+            continue
+        share = 100 * reasoning / completion
+        if not any(abs(n - share) <= 1 for n in printed):
+            raise CheckFailed(f"for reasoning_effort={_effort(request)!r} the server returned {reasoning} reasoning "
+                              f"tokens out of {completion} completion tokens, {share:.1f}%; your output shows no "
+                              f"number within 1 of it:\n{quote_output(ev.output)}")
+
+
+# --- budget_trap.py ------------------------------------------------------------------------------------------------
+
+@check("its first call runs out of budget inside the reasoning")
+def first_call_trapped(ev: Evidence) -> None:
+    first = _answered(ev)[0]
+    reply = reply_of(first)
+    assert reply is not None
+    if reply.finish_reason != "length" or reply.content:
+        _, completion, reasoning = _usage_numbers(first)
+        raise CheckFailed(f"expected the first call to end with finish_reason 'length' and no content, because its "
+                          f"max_tokens is smaller than the reasoning; with max_tokens={budget_of(first)!r} it ended "
+                          f"with finish_reason {reply.finish_reason!r} after {completion} tokens ({reasoning} of them "
+                          "reasoning). Use a small budget such as max_tokens=100 for the first call.")
+
+
+@check("handles the empty answer without crashing or printing None")
+def survives_empty_answer(ev: Evidence) -> None:
+    if ev.run.exit_code not in (0, None):
+        raise CheckFailed(f"expected the script to recover, but {ev.why_nothing()}. When the budget runs out inside "
+                          "the reasoning, message.content is None: check it before using it.")
+    shown = [line for line in ev.output.splitlines() if line.strip().endswith("None")]
+    if shown:
+        raise CheckFailed(f"expected no None in what the script prints; it printed {quote(shown[0], 120)!r}. An empty "
+                          "answer is something to detect and handle, not to show.")
+
+
+def _settings(request: LoggedRequest) -> str:
+    effort = _effort(request)
+    return (f"max_tokens={budget_of(request)!r}, "
+            + (f"reasoning_effort={effort!r}" if effort is not None else "no reasoning_effort (medium)"))
+
+
+def _lower_cost(before: LoggedRequest, after: LoggedRequest) -> bool:
+    """Whether `after` gives the reasoning more room or asks for less of it than `before`."""
+    old, new = budget_of(before), budget_of(after)
+    bigger = new is None and old is not None or isinstance(new, int) and isinstance(old, int) and new > old
+    effort_old, effort_new = _effort(before), _effort(after)
+    lower = effort_new in RANK and effort_old in RANK and RANK[effort_new] < RANK[effort_old]
+    return bigger or lower
+
+
+@check("retries with a larger max_tokens or a lower reasoning_effort")
+def retries_smarter(ev: Evidence) -> None:
+    chats = ev.chats()
+    if len(chats) < 2:
+        why = "" if chats else f": {ev.why_nothing()}"
+        raise CheckFailed(f"expected a second call after the empty answer; your script sent {len(chats)} chat "
+                          f"request(s){why}.")
+    for before, after in zip(chats, chats[1:]):
+        if after.messages() != before.messages():
+            raise CheckFailed(f"expected the retry to ask the same question; it sent {quote_body(after.messages())} "
+                              f"after {quote_body(before.messages())}.")
+        if not _lower_cost(before, after):
+            raise CheckFailed(f"expected the retry to raise max_tokens or lower reasoning_effort; it went from "
+                              f"{_settings(before)} to {_settings(after)}. The same request again runs out the "
+                              "same way.")
+
+
+@check("stops as soon as a retry gets a complete answer")
+def retry_succeeds(ev: Evidence) -> None:
+    answered = _answered(ev)
+    replies = [reply_of(r) for r in answered]
+    done = [i for i, reply in enumerate(replies) if reply and reply.content and reply.finish_reason == "stop"]
+    if not done:
+        last = answered[-1]
+        finish = replies[-1].finish_reason if replies[-1] else None
+        raise CheckFailed(f"expected a call that ends with finish_reason 'stop' and an answer; the last one ended with "
+                          f"{finish!r} ({_settings(last)}). Give the retry room for the reasoning and the answer.")
+    if done[0] != len(answered) - 1:
+        raise CheckFailed(f"expected no more calls once one had an answer; call {done[0] + 1} answered, but your "
+                          f"script sent {len(answered) - done[0] - 1} more.")
+
+
+def reasoning_off_stdout(name: str) -> Check:
+    def run(ev: Evidence) -> None:
+        for request in _answered(ev):
+            reply = reply_of(request)
+            if reply and _shows(reply.reasoning, ev.output):
+                raise CheckFailed(f"expected the reasoning to stay out of what the user sees; your output shows it: "
+                                  f"{quote(reply.reasoning, 100)!r}. Print message.content only; reasoning can "
+                                  "repeat your instructions and data.")
+    return Check(name, run)
+
+
+# --- developer_role.py, drop_reasoning.py, late_rule.py, support_bot.py ---------------------------------------------
+
+@check("sends a developer message, then the user's request")
+def developer_then_user(ev: Evidence) -> None:
+    roles = ev.one(CHAT, "a chat request").roles()
+    if roles != ["developer", "user"]:
+        raise CheckFailed(f"expected the first call's roles to be ['developer', 'user']; your script sent {roles}.")
+
+
+@check("sends the same two messages again with the first one as system")
+def same_as_system(ev: Evidence) -> None:
+    first = ev.one(CHAT, "a chat request").messages()
+    wanted = [{**first[0], "role": "system"}, *first[1:]] if first else []
+    for request in ev.chats()[1:]:
+        if request.messages() == wanted:
+            return
+    sent = [quote_body(r.messages(), 160) for r in ev.chats()[1:]] or ["nothing"]
+    raise CheckFailed(f"expected a second call with the same messages, the first one as role 'system': "
+                      f"{quote_body(wanted, 160)}; after the first call your script sent {'; '.join(sent)}.")
+
+
+def prints_prompt_tokens(name: str, pick: Callable[[Evidence], list[LoggedRequest]]) -> Check:
+    def run(ev: Evidence) -> None:
+        requests = pick(ev)
+        answered = [r for r in requests if r.status == 200 and r.usage()]
+        if len(answered) < 2:
+            raise CheckFailed(f"expected two answered calls to compare; the server answered {len(answered)}.")
+        counts = [_usage_numbers(r)[0] for r in answered[:2]]
+        if not in_order(counts, printed_integers(ev)):
+            raise CheckFailed(f"expected the prompt_tokens the server returned for both calls, {counts[0]} and "
+                              f"{counts[1]}, in your output; your script printed:\n{quote_output(ev.output)}")
+    return Check(name, run)
+
+
+def _as_system(ev: Evidence) -> list[LoggedRequest]:
+    chats = ev.chats()
+    first = chats[0].messages() if chats else []
+    twins = [r for r in chats[1:] if r.roles()[:1] == ["system"] and r.messages()[1:] == first[1:]]
+    return chats[:1] + twins[:1]
+
+
+def _assistant_turns(request: LoggedRequest) -> list[dict]:
+    return [m for m in request.messages() if m.get("role") == "assistant"]
+
+
+@check("sends the first answer back as an assistant turn")
+def continues_with_answer(ev: Evidence) -> None:
+    first = _answered(ev)[0]
+    reply = reply_of(first)
+    answer = (reply.content if reply else None) or ""
+    follow_ups = [r for r in ev.chats()[1:] if any(_squash(str(m.get("content") or "")) == _squash(answer)
+                                                    for m in _assistant_turns(r))]
+    if not follow_ups:
+        raise CheckFailed(f"expected later calls to include the first answer, {quote(answer, 80)!r}, as an assistant "
+                          f"message before the follow-up question; they sent "
+                          f"{[r.roles() for r in ev.chats()[1:]] or 'nothing'}.")
+
+
+def _follow_ups(ev: Evidence) -> list[LoggedRequest]:
+    return [r for r in ev.chats()[1:] if _assistant_turns(r)]
+
+
+@check("sends the follow-up once with the reasoning and once without")
+def with_and_without(ev: Evidence) -> None:
+    follow_ups = _follow_ups(ev)
+    carrying = [bool(str(_assistant_turns(r)[-1].get("reasoning") or "").strip()) for r in follow_ups]
+    kinds = ", ".join("with reasoning" if c else "without" for c in carrying)
+    if True not in carrying or False not in carrying:
+        raise CheckFailed(f"expected two follow-up calls: one whose assistant message carries the earlier "
+                          f"reasoning ({{'role': 'assistant', 'content': ..., 'reasoning': ...}}) and one without it; "
+                          f"your script sent {len(follow_ups)} follow-up(s)"
+                          f"{': ' + kinds if kinds else ''}.")
+    questions = {str(r.messages()[-1].get("content")) for r in follow_ups}
+    if len(questions) > 1:
+        raise CheckFailed(f"expected both follow-ups to ask the same question, so only the reasoning differs; they "
+                          f"asked {sorted(quote(q, 60) for q in questions)}.")
+
+
+@check("sends a developer message after the assistant's turn")
+def late_developer(ev: Evidence) -> None:
+    request = ev.one(CHAT, "a chat request")
+    roles = request.roles()
+    assistant = roles.index("assistant") if "assistant" in roles else None
+    late = assistant is not None and any(r in ("developer", "system") for r in roles[assistant + 1:])
+    if not late or roles[-1] != "user":
+        raise CheckFailed(f"expected a conversation with an assistant turn, then a developer message with the new "
+                          f"rule, then the user's next question; your script sent roles {roles}.")
+
+
+@check("gives the bot its rules in a developer message")
+def rules_first(ev: Evidence) -> None:
+    roles = ev.one(CHAT, "a chat request").roles()
+    if roles[:1] not in (["developer"], ["system"]):
+        raise CheckFailed(f"expected the bot's rules as the first message, role 'developer'; your script sent {roles}.")
+
+
+@check("writes the reasoning to stderr, for you rather than the user")
+def reasoning_to_stderr(ev: Evidence) -> None:
+    for request in _answered(ev):
+        reply = reply_of(request)
+        if reply and reply.reasoning and not _shows(reply.reasoning, ev.run.stderr):
+            raise CheckFailed(f"expected the reasoning, {quote(reply.reasoning, 80)!r}, on stderr "
+                              "(print(..., file=sys.stderr)), where a log would collect it; stderr held:\n"
+                              f"{quote_output(ev.run.stderr)}")
+
+
+SECTION = Section(
+    entry=entry("05"),
+    exercises=[
+        Exercise(
+            work="reasoning.py", reference="examples/05/reasoning.py",
+            summary="the reasoning and the answer, by hand and with the SDK", see="Read the reasoning with raw HTTP",
+            checks=[sent_with_requests(), second_call_with_sdk, posts_chat(), sends_key(), prints_each_reasoning,
+                    prints_each_answer, prints_token_split],
+        ),
+        Exercise(
+            work="effort.py", reference="examples/05/effort.py", summary="one question at three reasoning efforts",
+            see="How hard to think: reasoning_effort", timeout=30.0,
+            checks=[posts_chat(), sends_key(), asks_three_efforts, same_question, prints_reasoning_tokens,
+                    prints_reply(lambda ev: ev.chats())],
+        ),
+        Exercise(
+            work="budget_trap.py", reference="examples/05/budget_trap.py",
+            summary="detecting an answer lost to reasoning, and retrying", see="The budget trap",
+            checks=[posts_chat(), sends_key(), first_call_trapped, survives_empty_answer, retries_smarter,
+                    retry_succeeds, prints_reply(), reasoning_off_stdout("keeps the reasoning out of what it prints")],
+        ),
+        Exercise(
+            work="developer_role.py", reference="examples/05/developer_role.py",
+            summary="a developer rule against a user request; system vs. developer", see="The developer role",
+            checks=[posts_chat(), sends_key(), developer_then_user, same_as_system,
+                    prints_reply(lambda ev: ev.chats()[:1]),
+                    prints_prompt_tokens("prints the prompt_tokens of both calls", _as_system)],
+        ),
+        Exercise(
+            work="support_bot.py", reference="examples/05/support_bot.py",
+            summary="challenge 1: keep the thinking backstage", see="Challenges", challenge=True,
+            checks=[posts_chat(), sends_key(), rules_first, prints_reply(),
+                    reasoning_off_stdout("keeps the reasoning off stdout"), reasoning_to_stderr],
+        ),
+        Exercise(
+            work="reasoning_share.py", reference="examples/05/reasoning_share.py",
+            summary="challenge 2: the price of thinking", see="Challenges", challenge=True, timeout=30.0,
+            checks=[asks_three_efforts, same_question, prints_share],
+        ),
+        Exercise(
+            work="drop_reasoning.py", reference="examples/05/drop_reasoning.py",
+            summary="challenge 3: send back the answer, not the thinking", see="Challenges", challenge=True,
+            checks=[posts_chat(), sends_key(), continues_with_answer, with_and_without,
+                    prints_prompt_tokens("prints the prompt_tokens of both follow-ups", _follow_ups)],
+        ),
+        Exercise(
+            work="late_rule.py", reference="examples/05/late_rule.py",
+            summary="challenge 4: a rule in mid-conversation", see="Challenges", challenge=True,
+            checks=[posts_chat(), sends_key(), late_developer, prints_reply()],
+        ),
+    ],
+)
