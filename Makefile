@@ -26,8 +26,9 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@touch $@
 	@echo "Ready. Next: read lessons/01-hello-world.md, then run: make check-01"
 
+# Four workers on two cores: most tests wait on recorded pacing and retry delays, not the CPU.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n 4
 
 check-%: setup
 	@$(PY) -m grader check $*

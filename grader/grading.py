@@ -14,7 +14,7 @@ from . import paths
 from .checks import Check, CheckFailed, Evidence
 from .endpoint import Endpoint, config, harmony, load_recordings
 from .endpoint.recordings import RecordingError
-from .runner import run_script
+from .runner import prepare, run_script
 from .sections import Exercise, Scenario, Section
 
 
@@ -157,9 +157,9 @@ def grade(section: Section, *, work_dir: Path | None = None, solutions: bool = F
     to_run = graded + [section.exercise(name) for name in sorted(needed)]
 
     endpoints = _Endpoints(section)
-    # Loading the vocabulary takes a few hundred ms: do it while the first scripts start up.
-    warm = threading.Thread(target=harmony.encoding, daemon=True)
-    warm.start()
+    # The preloaded interpreter and the vocabulary take a few hundred ms each: start both at once.
+    threading.Thread(target=harmony.encoding, daemon=True).start()
+    threading.Thread(target=prepare, daemon=True).start()
     # References run in a scratch copy, so files they write (a saved history) never land in the learner's work/.
     scratch = tempfile.TemporaryDirectory(prefix="course-solutions-") if solutions else None
     try:

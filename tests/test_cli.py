@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from grader import sections
 from grader.grading import GradingError, grade
 
 ROOT = Path(__file__).resolve().parent.parent
+STATE = str(Path(tempfile.gettempdir()) / f"course-progress-under-test-{os.getpid()}.json")  # not the learner's
 
 
 def grader(*args: str, work: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
+    env = {**os.environ, "NO_COLOR": "1", "COURSE_STATE_FILE": STATE}
     if work is not None:
         env["COURSE_WORK_DIR"] = str(work)
     return subprocess.run([sys.executable, "-m", "grader", *args], cwd=ROOT, env=env, capture_output=True,

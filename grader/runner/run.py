@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import forkserver
+
 GUARD_DIR = Path(__file__).with_name("guard")
 OUTPUT_CAP = 64 * 1024
 # What Python itself needs from the parent's environment; everything else is left out.
@@ -51,10 +53,10 @@ class ScriptRun:
         return self.exit_code not in (0, None) and "Traceback (most recent call last)" in self.stderr
 
 
-def _pump(stream, sink: Output) -> None:
+def _pump(fd: int, sink: Output) -> None:
     total = 0
     while True:
-        chunk = os.read(stream.fileno(), 65536)
+        chunk = os.read(fd, 65536)
         if not chunk:
             break
         total += len(chunk)
@@ -90,46 +92,29 @@ def graded_env(settings: dict[str, str], home: Path, net_log: Path) -> dict[str,
     return env
 
 
+def prepare() -> forkserver.ForkServer | None:
+    """Start the preloaded interpreter now (it takes most of a second), or get the running one."""
+    return forkserver.shared(graded_env({}, Path(tempfile.gettempdir()), Path(os.devnull)))
+
+
 def run_script(script: str, cwd: Path, settings: dict[str, str], *, timeout: float = 20.0,
                stdin: str | None = None, args: list[str] | None = None) -> ScriptRun:
     """Run `python <script>` from `cwd`, as the learner would type it, and capture what happened."""
     with tempfile.TemporaryDirectory(prefix="course-run-") as scratch:
         home = Path(scratch)
         net_log = home / "blocked.log"
+        env = graded_env(settings, home, net_log)
         out, err = Output(), Output()
         started = time.time()
-        proc = subprocess.Popen(
-            [sys.executable, script, *(args or [])],
-            cwd=cwd,
-            env=graded_env(settings, home, net_log),
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=(os.name == "posix"),
-            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
-        )
-        readers = [threading.Thread(target=_pump, args=(s, o), daemon=True) for s, o in ((proc.stdout, out), (proc.stderr, err))]
-        for reader in readers:
-            reader.start()
-        if stdin is not None and proc.stdin is not None:
-            try:
-                proc.stdin.write(stdin.encode())
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass
-        timed_out = False
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        _kill_tree(proc)  # also ends anything the script left running in its group
-        proc.wait()
+        server = prepare()
+        launch = _forked if server is not None else _spawned
+        exit_code, timed_out, readers = launch(server, script, args or [], cwd, env, stdin, timeout, out, err)
         for reader in readers:
             reader.join(timeout=2)
         noted = [line.split(" ", 1) for line in net_log.read_text(encoding="utf-8").splitlines()] if net_log.exists() else []
         return ScriptRun(
             script=script,
-            exit_code=None if timed_out else proc.returncode,
+            exit_code=None if timed_out else exit_code,
             stdout=out.text(),
             stderr=err.text(),
             timed_out=timed_out,
@@ -140,3 +125,74 @@ def run_script(script: str, cwd: Path, settings: dict[str, str], *, timeout: flo
             stdout_arrivals=out.arrivals,
             started=started,
         )
+
+
+def _readers(fds: tuple[int, int], out: Output, err: Output) -> list[threading.Thread]:
+    readers = [threading.Thread(target=_pump, args=(fd, sink), daemon=True) for fd, sink in zip(fds, (out, err))]
+    for reader in readers:
+        reader.start()
+    return readers
+
+
+def _feed(fd: int, stdin: str) -> None:
+    try:
+        os.write(fd, stdin.encode())
+    except BrokenPipeError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Path, env: dict[str, str],
+            stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool, list[threading.Thread]]:
+    """In a child of the preloaded interpreter: the same script, environment and pipes, without the imports' cost."""
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    in_r, in_w = os.pipe() if stdin is not None else (os.open(os.devnull, os.O_RDONLY), None)
+    try:
+        child = server.start(script, args, cwd, env, (in_r, out_w, err_w))
+    finally:
+        for fd in (in_r, out_w, err_w):
+            os.close(fd)
+    readers = [*_readers((out_r, err_r), out, err)]
+    if in_w is not None:
+        threading.Thread(target=_feed, args=(in_w, stdin), daemon=True).start()
+    timed_out = not child.ended.wait(timeout)
+    try:
+        os.killpg(child.pid, signal.SIGKILL)  # also ends anything the script left running in its group
+    except (ProcessLookupError, PermissionError):
+        pass
+    child.ended.wait(5)
+    for reader in readers:
+        reader.join(timeout=2)
+    for fd in (out_r, err_r):
+        os.close(fd)
+    return child.exit_code, timed_out, []
+
+
+def _spawned(server: None, script: str, args: list[str], cwd: Path, env: dict[str, str],
+             stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool, list[threading.Thread]]:
+    """A fresh `python <script>` process: on Windows, or with COURSE_GRADER_FRESH set."""
+    proc = subprocess.Popen(
+        [sys.executable, script, *args], cwd=cwd, env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        start_new_session=(os.name == "posix"),
+        creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    readers = _readers((proc.stdout.fileno(), proc.stderr.fileno()), out, err)
+    if stdin is not None and proc.stdin is not None:
+        try:
+            proc.stdin.write(stdin.encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+    timed_out = False
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    _kill_tree(proc)  # also ends anything the script left running in its group
+    proc.wait()
+    return proc.returncode, timed_out, readers

@@ -14,6 +14,16 @@ from grader.runner import run_script
 SETTINGS = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-course-test", "MODEL": "m"}
 
 
+@pytest.fixture(autouse=True, params=["forked", "fresh"])
+def mode(request, monkeypatch) -> str:
+    """Every scenario holds for a child of the preloaded interpreter and for a fresh `python` process."""
+    if request.param == "fresh":
+        monkeypatch.setenv("COURSE_GRADER_FRESH", "1")
+    elif os.name != "posix":
+        pytest.skip("the preloaded interpreter needs fork")
+    return request.param
+
+
 def script(tmp_path: Path, name: str, code: str) -> str:
     (tmp_path / "work").mkdir(exist_ok=True)
     (tmp_path / "work" / name).write_text(code)
@@ -74,8 +84,28 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
 
 
 def test_crash_is_captured(tmp_path: Path) -> None:
-    run = run_script(script(tmp_path, "crash.py", "raise ValueError('boom')\n"), tmp_path, SETTINGS)
-    assert run.exit_code == 1 and run.crashed and "ValueError: boom" in run.stderr
+    run = run_script(script(tmp_path, "crash.py", "def f():\n    raise ValueError('boom')\nf()\n"), tmp_path, SETTINGS)
+    assert run.exit_code == 1 and run.crashed
+    lines = run.stderr.strip().splitlines()
+    assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "ValueError: boom"
+    assert lines[1].strip() == f'File "{tmp_path}/work/crash.py", line 3, in <module>' and "preload" not in run.stderr
+
+
+def test_exit_codes_and_main_guard(tmp_path: Path) -> None:
+    code = "import sys\nif __name__ == '__main__':\n    print(__file__, sys.argv)\n    sys.exit('bye')\n"
+    run = run_script(script(tmp_path, "bye.py", code), tmp_path, SETTINGS)
+    assert run.stdout.strip() == f"{tmp_path}/work/bye.py ['work/bye.py']"
+    assert (run.exit_code, run.stderr.strip()) == (1, "bye")
+    assert run_script(script(tmp_path, "three.py", "raise SystemExit(3)"), tmp_path, SETTINGS).exit_code == 3
+
+
+def test_each_run_gets_its_own_randomness_and_imports(tmp_path: Path) -> None:
+    path = script(tmp_path, "rand.py", "import random, sys\nprint(random.random(), 'helper' in sys.modules)\n")
+    (tmp_path / "work" / "helper.py").write_text("")
+    first, second = (run_script(path, tmp_path, SETTINGS).stdout for _ in range(2))
+    assert first != second and first.split()[1] == "False"
+    imports = script(tmp_path, "imp.py", "import helper\nprint(helper.__file__)\n")
+    assert run_script(imports, tmp_path, SETTINGS).stdout.strip().endswith("work/helper.py")
 
 
 def test_huge_output_is_capped(tmp_path: Path) -> None:

@@ -11,9 +11,8 @@ import os
 import socket
 import sys
 
-_NET_LOG = os.environ.get("COURSE_GRADER_NET_LOG")
 _SETTINGS = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL")
-_ENDPOINT_PORT = os.environ.get("COURSE_GRADER_ENDPOINT_PORT")
+# Read when used, not when loaded: a preloaded interpreter forks children with their own environment.
 
 
 class NetworkBlockedError(ConnectionRefusedError):
@@ -32,8 +31,9 @@ def _loopback(host):
 
 
 def _note(line):
-    if _NET_LOG:
-        with open(_NET_LOG, "a", encoding="utf-8") as log:
+    path = os.environ.get("COURSE_GRADER_NET_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as log:
             log.write(line + "\n")
 
 
@@ -64,7 +64,8 @@ def _check(sock, address):
         return
     if not _loopback(address[0]):
         raise _blocked(address[0], address[1])
-    if _ENDPOINT_PORT and str(address[1]) != _ENDPOINT_PORT:
+    port = os.environ.get("COURSE_GRADER_ENDPOINT_PORT")
+    if port and str(address[1]) != port:
         _note(f"elsewhere {address[0]}:{address[1]}")  # allowed, but not the endpoint: worth a word later
 
 
