@@ -109,21 +109,29 @@ def bench_grading(number: str = "01") -> None:
         work.mkdir()
         for exercise in section.exercises:
             shutil.copy(paths.ROOT / exercise.reference, work / exercise.work)
-        # the floor: every run the check makes, one after another, divided by the cores
+        # the floor: every run the check makes, as a fresh `python work/x.py` (the way the learner runs it),
+        # one after another, divided by the cores
         own = 0.0
-        with Endpoint(load_recordings([paths.ROOT / section.entry.recording])) as endpoint:
-            for exercise in section.exercises:
-                for scenario in [None, *exercise.scenarios]:
-                    session = endpoint.new_session()
-                    settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
-                                "MODEL": config.SERVED_MODEL, **(scenario.env if scenario else {})}
-                    own += run_script(f"work/{exercise.work}", Path(scratch), settings, stdin=exercise.stdin).duration
+        os.environ["COURSE_GRADER_FRESH"] = "1"
+        try:
+            with Endpoint(load_recordings([paths.ROOT / section.entry.recording])) as endpoint:
+                for exercise in section.exercises:
+                    for scenario in [None, *exercise.scenarios]:
+                        session = endpoint.new_session()
+                        settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
+                                    "MODEL": config.SERVED_MODEL, **(scenario.env if scenario else {})}
+                        own += run_script(f"work/{exercise.work}", Path(scratch), settings,
+                                          stdin=exercise.stdin).duration
+        finally:
+            del os.environ["COURSE_GRADER_FRESH"]
         floor = own / paths.cores()
         times = []
         for _ in range(3):
             started = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "grader", "check", number], cwd=paths.ROOT,
-                                  env={**os.environ, "COURSE_WORK_DIR": str(work)}, capture_output=True, check=False)
+                                  env={**os.environ, "COURSE_WORK_DIR": str(work),
+                                       "COURSE_STATE_FILE": str(Path(scratch) / "progress.json")},
+                                  capture_output=True, check=False)
             times.append(time.perf_counter() - started)
             assert done.returncode == 0, done.stdout.decode()
     check = statistics.median(times)

@@ -32,7 +32,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         report.render_json(result)
     else:
-        report.render(result, solutions=args.solutions)
+        report.render(result, solutions=args.solutions, partial=only is not None)
     if not args.solutions and only is None:
         progress.save(result)
     return 0 if result.passed else 1
@@ -53,7 +53,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .endpoint.recordings import RecordingError
     from .endpoint.server import serve_forever, load_recordings
 
-    files = sorted((paths.TESTS / "recordings").glob("*.json"))
+    every = sorted((paths.TESTS / "recordings").glob("*.json"))
+    files = [p for p in every if p.name.startswith(f"{args.section}-")] if args.section else every
+    if not files:
+        print(f"No recordings for section {args.section!r}.", file=sys.stderr)
+        return 2
     try:
         loaded = load_recordings(files)
     except RecordingError as exc:
@@ -95,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run the offline (recorded) endpoint for your own scripts")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--key", default="offline-course-key", help="the API key the offline endpoint accepts")
+    serve.add_argument("--section", type=lambda n: n.zfill(2),
+                       help="answer from one section's recordings only, exactly as its grading does")
     serve.set_defaults(func=cmd_serve)
 
     examples = sub.add_parser("examples", help="run a section's reference solutions (live endpoint from .env, else offline)")

@@ -33,7 +33,7 @@ def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: bool = False) -> None:
+def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: bool = False, partial: bool = False) -> None:
     style = Style(stream)
     section = result.section
     write = stream.write
@@ -65,7 +65,9 @@ def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: boo
     files_done = sum(1 for items in by_file.values() if all(i.status == "passed" for i in items))
     write(f"\n{files_done} of {len(by_file)} files done, {passed} of {len(result.checks)} checks passed "
           f"({result.duration:.1f} s).\n")
-    if result.passed and not solutions:
+    if partial:
+        write(f"Only the files you named were graded; run make check-{section.number} for the whole section.\n")
+    elif result.passed and not solutions:
         nxt = next((e for e in COURSE if e.number > section.number), None)
         write(style.paint(f"Section {section.number} done!", "32;1") +
               f" Compare your files with examples/{section.number}/.\n")

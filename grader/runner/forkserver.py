@@ -91,9 +91,12 @@ _server_lock = threading.Lock()
 
 
 def shared(env: dict[str, str]) -> ForkServer | None:
-    """The process's fork server, started on first use; None where forking is not available or not wanted."""
+    """The process's fork server, started on first use; None where it is not wanted or not available.
+
+    Linux only: macOS lacks SOCK_SEQPACKET for local sockets and warns about forking after system
+    frameworks load, and Windows cannot fork. There every script is a fresh `python` process."""
     global _server
-    if os.name != "posix" or not hasattr(socket, "send_fds") or os.environ.get("COURSE_GRADER_FRESH"):
+    if not sys.platform.startswith("linux") or os.environ.get("COURSE_GRADER_FRESH"):
         return None
     with _server_lock:
         if _server is None or not _server.alive:

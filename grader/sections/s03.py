@@ -349,7 +349,8 @@ def fills_budget(ev: Evidence) -> None:
     if used < BUDGET_FLOOR:
         raise CheckFailed(f"expected the fitted prompt to use at least {BUDGET_FLOOR} of the {PROMPT_BUDGET} tokens; "
                           f"the server counted {used}, so {PROMPT_BUDGET - used} tokens of the document were left "
-                          "out. Measure what the template and instructions take, and give the rest to the document.")
+                          f"out. The lesson's budget is {PROMPT_BUDGET} tokens for the whole prompt: measure what the "
+                          "template and instructions take, and give the rest to the document.")
 
 
 def _from_document(content: str, document: str) -> bool:

@@ -143,7 +143,9 @@ def _percent_hint(ev: Evidence) -> str:
     if any(value < 0 for value, _ in _percentages(ev.output)):
         return (" A negative percentage means the logprob itself was printed: it is the natural log of the "
                 "probability, and math.exp(logprob) turns it back into one.")
-    return " Turn each logprob back into a probability with math.exp(logprob) and print it with f'{p:.2%}'."
+    return (" Turn each logprob back into a probability with math.exp(logprob) and print it with f'{p:.2%}'; "
+            "and read the answer's tokens, the ones after the last '<|message|>' entry, not the channel markers "
+            "before it.")
 
 
 # ---- shared checks --------------------------------------------------------------------------------------------------

@@ -254,7 +254,8 @@ def times_first_token(ev: Evidence) -> None:
         raise CheckFailed(f"the first piece of the answer left the server {least:.2f} s after your request arrived, "
                           f"so your script cannot have seen it sooner; it printed {first:.2f} s. The first chunks "
                           f"(the role chunk at {role:.2f} s, then the reasoning) carry no answer text: stop the clock "
-                          "at the first chunk whose delta.content is not empty.")
+                          "at the first chunk whose delta.content is not empty, and start it just before create() "
+                          "sends the request, not after it returns.")
 
 
 @check("times the whole stream, up to its last piece")

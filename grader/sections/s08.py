@@ -193,8 +193,9 @@ def backoff_grows(ev: Evidence) -> None:
         raise CheckFailed(f"your script retried the 503 after only {first:.3f} s. Wait before every retry, or a busy "
                           "server gets busier.")
     if second < GROWTH * first:
-        raise CheckFailed(f"your script waited {first:.2f} s and then {second:.2f} s: the wait did not grow. Double "
-                          "the delay for each retry (exponential backoff) and shave a random part off (jitter).")
+        raise CheckFailed(f"your script waited {first:.2f} s and then {second:.2f} s: the second wait should be at "
+                          f"least {GROWTH}x the first. Double the delay for each retry (exponential backoff) and shave "
+                          "at most a quarter off at random (jitter); full jitter, from 0, does not keep waits growing.")
 
 
 @check(f"gives up on the outage after 2 to {MAX_OUTAGE_ATTEMPTS} attempts")
