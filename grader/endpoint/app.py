@@ -14,7 +14,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from . import config, harmony, matcher, replies, streaming, validation, wire
-from .recordings import Interaction, RecordingFile, Reply
+from .recordings import RecordingFile, Reply
 from .recordings import Response as Recorded
 from .session import LoggedRequest, Session, describe_key
 
@@ -76,12 +76,12 @@ class Settings:
 
     grading: bool = True  # on a miss: explain (grading) or answer a stand-in reply (offline)
     pace: float = 1.0  # multiplies recorded stream pacing; 0 sends events back to back
-    interactions: list[Interaction] = field(default_factory=list)
+    index: matcher.Index = field(default_factory=lambda: matcher.Index([]))
 
 
 class EndpointApp:
     def __init__(self, recordings: list[RecordingFile], session: Session, *, grading: bool, pace: float) -> None:
-        self.settings = Settings(grading, pace, [i for r in recordings for i in r.interactions])
+        self.settings = Settings(grading, pace, matcher.Index([i for r in recordings for i in r.interactions]))
         self.session = session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -184,7 +184,7 @@ class EndpointApp:
         )
 
     def _find(self, entry: LoggedRequest) -> tuple[Recorded, str | None]:
-        found = matcher.find(self.settings.interactions, matcher.Request(entry.method, entry.path, entry.body))
+        found = self.settings.index.find(matcher.Request(entry.method, entry.path, entry.body))
         if isinstance(found, matcher.Miss):
             entry.miss = found.explain()
             if self.settings.grading:

@@ -3,22 +3,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .recordings import Interaction, Match
 
 
-@dataclass(frozen=True)
 class Request:
-    """The parts of an HTTP request that matching looks at."""
+    """The parts of an HTTP request that matching looks at, each derived once however many recordings ask."""
 
-    method: str
-    path: str
-    body: Any  # parsed JSON, or None
+    def __init__(self, method: str, path: str, body: Any) -> None:
+        self.method, self.path = method, path
+        self.route = f"{method} {path}"
+        self.body: dict[str, Any] = body if isinstance(body, dict) else {}
 
-    @property
-    def route(self) -> str:
-        return f"{self.method} {self.path}"
+    @cached_property
+    def messages(self) -> list[dict[str, Any]]:
+        return _messages(self.body)
+
+    @cached_property
+    def users(self) -> list[dict[str, Any]]:
+        return [m for m in self.messages if m.get("role") == "user"]
+
+    @cached_property
+    def last_user(self) -> str:
+        return text_of(self.users[-1].get("content")) if self.users else ""
+
+    @cached_property
+    def system(self) -> str:
+        return "\n".join(text_of(m.get("content")) for m in self.messages if m.get("role") in ("system", "developer"))
+
+    @cached_property
+    def everything(self) -> str:
+        return "\n".join(text_of(m.get("content")) for m in self.messages)
+
+    @cached_property
+    def lowered(self) -> dict[str, str]:
+        prompt = self.body.get("prompt")
+        return {"last_user": self.last_user.lower(), "system": self.system.lower(),
+                "everything": self.everything.lower(), "prompt": prompt.lower() if isinstance(prompt, str) else ""}
 
 
 def text_of(content: Any) -> str:
@@ -39,8 +62,7 @@ def _phrases(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _missing(phrases: str | list[str], haystack: str) -> list[str]:
-    lowered = haystack.lower()
+def _missing(phrases: str | list[str], lowered: str) -> list[str]:
     return [p for p in _phrases(phrases) if p.lower() not in lowered]
 
 
@@ -69,38 +91,37 @@ def _subset(expected: Any, actual: Any) -> bool:
     return expected == actual
 
 
-def mismatches(match: Match, request: Request) -> list[str]:
-    """Every condition of `match` the request fails, in words a person can act on."""
+def mismatches(match: Match, request: Request, *, first_only: bool = False) -> list[str]:
+    """Every condition of `match` the request fails, in words a person can act on (or just the first)."""
     if match.route != request.route:
         return [f"it answers {match.route}, not {request.route}"]
-    body = request.body if isinstance(request.body, dict) else {}
-    messages = _messages(body)
-    users = [m for m in messages if m.get("role") == "user"]
+    body = request.body
+    messages, users, lowered = request.messages, request.users, request.lowered
     problems: list[str] = []
 
     if match.stream is not None and bool(body.get("stream")) != match.stream:
         problems.append("it needs a streaming request" if match.stream else "it answers non-streaming requests only")
     if match.last_user_contains is not None:
-        last = text_of(users[-1].get("content")) if users else ""
-        missing = _missing(match.last_user_contains, last)
+        missing = _missing(match.last_user_contains, lowered["last_user"])
         if missing:
-            problems.append(f"the last user message ({_short(last)!r}) lacks {', '.join(map(repr, missing))}")
+            problems.append(f"the last user message ({_short(request.last_user)!r}) lacks "
+                            f"{', '.join(map(repr, missing))}")
+    if problems and first_only:
+        return problems
     if match.system_contains is not None:
-        system = "\n".join(text_of(m.get("content")) for m in messages if m.get("role") in ("system", "developer"))
-        missing = _missing(match.system_contains, system)
+        missing = _missing(match.system_contains, lowered["system"])
         if missing:
             problems.append(f"the system/developer messages lack {', '.join(map(repr, missing))}")
     if match.any_message_contains is not None:
-        everything = "\n".join(text_of(m.get("content")) for m in messages)
-        missing = _missing(match.any_message_contains, everything)
+        missing = _missing(match.any_message_contains, lowered["everything"])
         if missing:
             problems.append(f"no message contains {', '.join(map(repr, missing))}")
     if match.prompt_contains is not None:
-        prompt = body.get("prompt")
-        prompt_text = prompt if isinstance(prompt, str) else ""
-        missing = _missing(match.prompt_contains, prompt_text)
+        missing = _missing(match.prompt_contains, lowered["prompt"])
         if missing:
             problems.append(f"the prompt lacks {', '.join(map(repr, missing))}")
+    if problems and first_only:
+        return problems
     if match.roles is not None:
         roles = [m.get("role") for m in messages]
         if roles != match.roles:
@@ -167,17 +188,25 @@ class Miss:
         return "closest recordings: " + " | ".join(parts)
 
 
+class Index:
+    """Interactions by route, most specific first (ties keep file order): the first that matches wins."""
+
+    def __init__(self, interactions: list[Interaction]) -> None:
+        self.by_route: dict[str, list[Interaction]] = {}
+        ranked = sorted(enumerate(interactions), key=lambda item: (-specificity(item[1].match), item[0]))
+        for _, interaction in ranked:
+            self.by_route.setdefault(interaction.match.route, []).append(interaction)
+
+    def find(self, request: Request) -> Interaction | Miss:
+        candidates = self.by_route.get(request.route, [])
+        for interaction in candidates:
+            if not mismatches(interaction.match, request, first_only=True):
+                return interaction
+        # A miss: now spend the time to explain the closest ones.
+        near = sorted(((mismatches(i.match, request), n, i.name) for n, i in enumerate(candidates)),
+                      key=lambda item: (len(item[0]), item[1]))
+        return Miss([(name, problems) for problems, _, name in near[:3]])
+
+
 def find(interactions: list[Interaction], request: Request) -> Interaction | Miss:
-    best: Interaction | None = None
-    near: list[tuple[int, str, list[str]]] = []
-    for interaction in interactions:
-        problems = mismatches(interaction.match, request)
-        if not problems:
-            if best is None or specificity(interaction.match) > specificity(best.match):
-                best = interaction
-        elif interaction.match.route == request.route:
-            near.append((len(problems), interaction.name, problems))
-    if best is not None:
-        return best
-    near.sort(key=lambda item: item[0])
-    return Miss([(name, problems) for _, name, problems in near[:3]])
+    return Index(interactions).find(request)

@@ -56,7 +56,10 @@ class ScriptRun:
 def _pump(fd: int, sink: Output) -> None:
     total = 0
     while True:
-        chunk = os.read(fd, 65536)
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # closed under us after the run ended: nothing more to read
+            break
         if not chunk:
             break
         total += len(chunk)
