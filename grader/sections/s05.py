@@ -240,6 +240,10 @@ def retries_smarter(ev: Evidence) -> None:
         if after.messages() != before.messages():
             raise CheckFailed(f"expected the retry to ask the same question; it sent {quote_body(after.messages())} "
                               f"after {quote_body(before.messages())}.")
+        if after.status == 400:
+            refused = after.response.get("error", {}).get("message", "") if isinstance(after.response, dict) else ""
+            raise CheckFailed(f"expected the retry to raise max_tokens or lower reasoning_effort; the server refused "
+                              f"it with 400: {quote(refused, 160)!r}. reasoning_effort takes low, medium or high.")
         if not _lower_cost(before, after):
             raise CheckFailed(f"expected the retry to raise max_tokens or lower reasoning_effort; it went from "
                               f"{_settings(before)} to {_settings(after)}. The same request again runs out the "

@@ -267,7 +267,7 @@ def carries_conversation(name: str, stdin: str, advice: str, *, only_after: str 
         for turn in turns[start:]:
             if turn.sent != turn.expected:
                 raise CheckFailed(f"the request for line {turn.number}, {quote(turn.line, 50)!r}, carried "
-                                  f"{_show(turn.sent)} after the system message; the conversation at that point was "
+                                  f"{_show(turn.sent)} after the system message; the conversation at that point should have been "
                                   f"{_show(turn.expected)}. {advice}")
     return Check(name, run)
 
@@ -299,7 +299,7 @@ def appends_replies(stdin: str) -> Check:
                 what = (f"the assistant message {quote(wrong[0], 80)!r} where the server had replied "
                         f"{quote(wrong[1], 80)!r}" if wrong else f"the messages {_show(turn.sent)}")
             raise CheckFailed(f"the request for line {turn.number}, {quote(turn.line, 50)!r}, carried {what}; the "
-                              f"conversation at that point was {_show(turn.expected)}. After every answer, append "
+                              f"conversation at that point should have been {_show(turn.expected)}. After every answer, append "
                               "{'role': 'assistant', 'content': reply} with the reply text exactly as it came back "
                               "(not the whole response), before reading the next line.")
     return Check("adds each reply to the conversation exactly as the server sent it", run)
@@ -521,7 +521,7 @@ def returns_own_history(stdin: str) -> Check:
         for turn in play(ev, stdin):
             if turn.sent != turn.expected:
                 raise CheckFailed(f"the request for {turn.user}'s line {quote(turn.line, 50)!r} carried "
-                                  f"{_show(turn.sent)}; {turn.user}'s own conversation at that point was "
+                                  f"{_show(turn.sent)}; {turn.user}'s own conversation at that point should have been "
                                   f"{_show(turn.expected)}. Switching users must not lose anyone's history.")
     return Check("gives a returning user their own conversation back", run)
 
