@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from . import forkserver
@@ -110,10 +111,10 @@ def run_script(script: str, cwd: Path, settings: dict[str, str], *, timeout: flo
         out, err = Output(), Output()
         started = time.time()
         server = prepare()
-        launch = _forked if server is not None else _spawned
-        exit_code, timed_out, readers = launch(server, script, args or [], cwd, env, stdin, timeout, out, err)
-        for reader in readers:
-            reader.join(timeout=2)
+        if server is not None:
+            exit_code, timed_out = _forked(server, script, args or [], cwd, env, stdin, timeout, out, err)
+        else:
+            exit_code, timed_out = _spawned(script, args or [], cwd, env, stdin, timeout, out, err)
         noted = [line.split(" ", 1) for line in net_log.read_text(encoding="utf-8").splitlines()] if net_log.exists() else []
         return ScriptRun(
             script=script,
@@ -137,17 +138,17 @@ def _readers(fds: tuple[int, int], out: Output, err: Output) -> list[threading.T
     return readers
 
 
-def _feed(fd: int, stdin: str) -> None:
+def _feed(pipe: BinaryIO, stdin: str) -> None:
+    """Write the scripted input from a thread: a script that never reads it must not block the grader."""
     try:
-        os.write(fd, stdin.encode())
+        with pipe:
+            pipe.write(stdin.encode())
     except BrokenPipeError:
         pass
-    finally:
-        os.close(fd)
 
 
 def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Path, env: dict[str, str],
-            stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool, list[threading.Thread]]:
+            stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool]:
     """In a child of the preloaded interpreter: the same script, environment and pipes, without the imports' cost."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -157,9 +158,9 @@ def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Pa
     finally:
         for fd in (in_r, out_w, err_w):
             os.close(fd)
-    readers = [*_readers((out_r, err_r), out, err)]
+    readers = _readers((out_r, err_r), out, err)
     if in_w is not None:
-        threading.Thread(target=_feed, args=(in_w, stdin), daemon=True).start()
+        threading.Thread(target=_feed, args=(os.fdopen(in_w, "wb"), stdin), daemon=True).start()
     timed_out = not child.ended.wait(timeout)
     try:
         os.killpg(child.pid, signal.SIGKILL)  # also ends anything the script left running in its group
@@ -170,12 +171,12 @@ def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Pa
         reader.join(timeout=2)
     for fd in (out_r, err_r):
         os.close(fd)
-    return child.exit_code, timed_out, []
+    return child.exit_code, timed_out
 
 
-def _spawned(server: None, script: str, args: list[str], cwd: Path, env: dict[str, str],
-             stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool, list[threading.Thread]]:
-    """A fresh `python <script>` process: on Windows, or with COURSE_GRADER_FRESH set."""
+def _spawned(script: str, args: list[str], cwd: Path, env: dict[str, str],
+             stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool]:
+    """A fresh `python <script>` process: on Windows and macOS, or with COURSE_GRADER_FRESH set."""
     proc = subprocess.Popen(
         [sys.executable, script, *args], cwd=cwd, env=env,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
@@ -186,11 +187,7 @@ def _spawned(server: None, script: str, args: list[str], cwd: Path, env: dict[st
     assert proc.stdout is not None and proc.stderr is not None
     readers = _readers((proc.stdout.fileno(), proc.stderr.fileno()), out, err)
     if stdin is not None and proc.stdin is not None:
-        try:
-            proc.stdin.write(stdin.encode())
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass
+        threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True).start()
     timed_out = False
     try:
         proc.wait(timeout=timeout)
@@ -198,4 +195,6 @@ def _spawned(server: None, script: str, args: list[str], cwd: Path, env: dict[st
         timed_out = True
     _kill_tree(proc)  # also ends anything the script left running in its group
     proc.wait()
-    return proc.returncode, timed_out, readers
+    for reader in readers:
+        reader.join(timeout=2)
+    return proc.returncode, timed_out

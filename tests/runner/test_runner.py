@@ -131,3 +131,9 @@ def test_output_arrival_times_are_recorded(tmp_path: Path) -> None:
 def test_uses_the_courses_interpreter(tmp_path: Path) -> None:
     run = run_script(script(tmp_path, "which.py", "import sys; print(sys.executable)"), tmp_path, SETTINGS)
     assert run.stdout.strip() == sys.executable
+
+
+def test_unread_input_does_not_block_the_timeout(tmp_path: Path) -> None:
+    path = script(tmp_path, "deaf.py", "import time\nprint('started', flush=True)\ntime.sleep(60)\n")
+    run = run_script(path, tmp_path, SETTINGS, stdin="x" * 1_000_000, timeout=1)
+    assert run.timed_out and run.stdout.strip() == "started" and run.duration < 5
