@@ -157,7 +157,6 @@ class EndpointApp:
         if path == "/v1/models":
             return JSONBody(200, wire.models_list(int(time.time())))
         body = validation.require_json(request.headers.get("content-type"), raw, entry.body)
-        entry.body = body
         if path == "/tokenize":
             return self._tokenize(body)
         if path == "/detokenize":

@@ -14,13 +14,12 @@ import importlib.machinery
 import importlib.util
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import openai_harmony as hm
 
 from . import config
-from .vocab import VOCAB_NAME, ensure_vocab_dir
+from .vocab import VOCAB_NAME, bpe_openai_dir, ensure_vocab_dir
 
 RETURN_TOKEN_ID = 200002
 EFFORTS = {"low": hm.ReasoningEffort.LOW, "medium": hm.ReasoningEffort.MEDIUM, "high": hm.ReasoningEffort.HIGH}
@@ -174,10 +173,7 @@ LONG_TEXT = 10_000  # characters
 def _linear_bpe() -> Any:
     """bpe-openai's Rust encoder, loaded alone: the package's Python wrapper takes seconds to import
     and refuses texts over a million characters."""
-    spec = importlib.util.find_spec("bpe_openai")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("the bpe-openai package is not installed")
-    folder = Path(spec.origin).parent
+    folder = bpe_openai_dir()
     path = next(p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in folder.glob("_bindings" + suffix))
     loader = importlib.machinery.ExtensionFileLoader("bpe_openai._bindings", str(path))
     module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))

@@ -38,10 +38,25 @@ class Request:
         return "\n".join(text_of(m.get("content")) for m in self.messages)
 
     @cached_property
-    def lowered(self) -> dict[str, str]:
+    def roles(self) -> list[Any]:
+        return [m.get("role") for m in self.messages]
+
+    @cached_property
+    def last_user_lower(self) -> str:
+        return self.last_user.lower()
+
+    @cached_property
+    def system_lower(self) -> str:
+        return self.system.lower()
+
+    @cached_property
+    def everything_lower(self) -> str:
+        return self.everything.lower()
+
+    @cached_property
+    def prompt_lower(self) -> str:
         prompt = self.body.get("prompt")
-        return {"last_user": self.last_user.lower(), "system": self.system.lower(),
-                "everything": self.everything.lower(), "prompt": prompt.lower() if isinstance(prompt, str) else ""}
+        return prompt.lower() if isinstance(prompt, str) else ""
 
 
 def text_of(content: Any) -> str:
@@ -96,36 +111,34 @@ def mismatches(match: Match, request: Request, *, first_only: bool = False) -> l
     if match.route != request.route:
         return [f"it answers {match.route}, not {request.route}"]
     body = request.body
-    messages, users, lowered = request.messages, request.users, request.lowered
+    messages, users = request.messages, request.users
     problems: list[str] = []
 
     if match.stream is not None and bool(body.get("stream")) != match.stream:
         problems.append("it needs a streaming request" if match.stream else "it answers non-streaming requests only")
     if match.last_user_contains is not None:
-        missing = _missing(match.last_user_contains, lowered["last_user"])
+        missing = _missing(match.last_user_contains, request.last_user_lower)
         if missing:
             problems.append(f"the last user message ({_short(request.last_user)!r}) lacks "
                             f"{', '.join(map(repr, missing))}")
     if problems and first_only:
         return problems
     if match.system_contains is not None:
-        missing = _missing(match.system_contains, lowered["system"])
+        missing = _missing(match.system_contains, request.system_lower)
         if missing:
             problems.append(f"the system/developer messages lack {', '.join(map(repr, missing))}")
     if match.any_message_contains is not None:
-        missing = _missing(match.any_message_contains, lowered["everything"])
+        missing = _missing(match.any_message_contains, request.everything_lower)
         if missing:
             problems.append(f"no message contains {', '.join(map(repr, missing))}")
     if match.prompt_contains is not None:
-        missing = _missing(match.prompt_contains, lowered["prompt"])
+        missing = _missing(match.prompt_contains, request.prompt_lower)
         if missing:
             problems.append(f"the prompt lacks {', '.join(map(repr, missing))}")
     if problems and first_only:
         return problems
-    if match.roles is not None:
-        roles = [m.get("role") for m in messages]
-        if roles != match.roles:
-            problems.append(f"it needs roles {match.roles}, the request has {roles}")
+    if match.roles is not None and request.roles != match.roles:
+        problems.append(f"it needs roles {match.roles}, the request has {request.roles}")
     if match.user_turns is not None and len(users) != match.user_turns:
         problems.append(f"it needs {match.user_turns} user message(s), the request has {len(users)}")
     if match.has_tools is not None and bool(body.get("tools")) != match.has_tools:

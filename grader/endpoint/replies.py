@@ -45,20 +45,12 @@ def _apply_stop(content: str, stops: list[str]) -> tuple[str, str | None]:
     return content[:at], which
 
 
-_TRUE = {"1", "on", "t", "true", "y", "yes"}  # the strings pydantic's lax bool reads as true
-
-
 def _as_requested(logprobs: Any, body: dict[str, Any]) -> Any:
-    """A recorded logprobs block as this request gets it: vLLM sends one only when `logprobs` is true,
-    with `top_logprobs` alternatives per token (0 unless asked); a recording holds the most anyone asks."""
-    asked = body.get("logprobs")
-    if logprobs is None or not (asked is True or asked == 1 or (isinstance(asked, str) and asked.lower() in _TRUE)):
+    """A recorded logprobs block as this (validated) request gets it: vLLM sends one only when `logprobs`
+    is true, with `top_logprobs` alternatives per token (0 unless asked); a recording holds the most anyone asks."""
+    if logprobs is None or not body.get("logprobs"):
         return None
-    top = body.get("top_logprobs")
-    try:
-        keep = int(top) if top is not None and not isinstance(top, bool) else 0
-    except (TypeError, ValueError):
-        keep = 0
+    keep = body.get("top_logprobs") or 0
     if keep == -1:  # vLLM's "the whole vocabulary": the recording's every alternative
         return logprobs
     content = logprobs.get("content")
@@ -120,7 +112,8 @@ def _one(spec: ChoiceSpec, index: int, budget: int, stops: list[str]) -> tuple[C
 
 
 def generate(reply: Reply, body: dict[str, Any], prompt_tokens: int) -> Generated:
-    n = body.get("n") if isinstance(body.get("n"), int) and body.get("n", 1) > 0 else 1
+    """`body` is the validated request (ChatRequest's dump), so its fields already have their types."""
+    n = body.get("n") or 1
     specs = reply.choice_specs()
     budget = max_new_tokens(body, prompt_tokens)
     stops = _stop_strings(body)

@@ -14,16 +14,20 @@ O200K_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d
 VOCAB_NAME = "o200k_base.tiktoken"
 
 
+def bpe_openai_dir() -> Path:
+    """bpe-openai's folder, found without importing the package (its wrapper is slow to import)."""
+    spec = importlib.util.find_spec("bpe_openai")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the bpe-openai package, which ships the o200k vocabulary and encoder, is not installed")
+    return Path(spec.origin).parent
+
+
 def ensure_vocab_dir() -> Path:
     """Unpack bpe-openai's o200k file once and point TIKTOKEN_ENCODINGS_BASE at it."""
     cache = Path(tempfile.gettempdir()) / f"llm-course-vocab-{O200K_SHA256[:12]}"
     target = cache / VOCAB_NAME
     if not target.exists():
-        # Located without importing bpe_openai: only its data file is needed.
-        spec = importlib.util.find_spec("bpe_openai")
-        if spec is None or spec.origin is None:
-            raise RuntimeError("the bpe-openai package, which ships the o200k vocabulary, is not installed")
-        packed = Path(spec.origin).parent / "data" / (VOCAB_NAME + ".gz")
+        packed = bpe_openai_dir() / "data" / (VOCAB_NAME + ".gz")
         raw = gzip.decompress(packed.read_bytes())
         digest = hashlib.sha256(raw).hexdigest()
         if digest != O200K_SHA256:

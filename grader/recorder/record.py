@@ -40,12 +40,8 @@ def _response(capture: Capture, secrets: list[str]) -> Response:
 
 def _new_match(capture: Capture) -> Match:
     request = matcher.Request(capture.method, capture.path, capture.body)
-    body = capture.body if isinstance(capture.body, dict) else {}
-    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
-    users = [m for m in messages if m.get("role") == "user"]
-    last = matcher.text_of(users[-1].get("content")) if users else None
-    return Match(route=request.route, stream=bool(body.get("stream")) if "messages" in body else None,
-                 roles=[m.get("role") for m in messages] or None, last_user_contains=last or None)
+    return Match(route=request.route, stream=bool(request.body.get("stream")) if "messages" in request.body else None,
+                 roles=request.roles or None, last_user_contains=request.last_user or None)
 
 
 def merge(existing: RecordingFile, captures: list[Capture], provenance: Provenance, secrets: list[str]) -> RecordingFile:
