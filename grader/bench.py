@@ -76,6 +76,19 @@ def _load(port: int, body: dict, seconds: float, clients: int) -> tuple[int, lis
     return len(latencies), latencies
 
 
+def _long_paste(port: int) -> float:
+    """Seconds to answer Section 03's oversized paste: one pre-token that harmony's own BPE encodes in quadratic time."""
+    body = {**HELLO, "messages": [{"role": "user", "content": "a" * 1_100_000}], "max_tokens": 1}
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    started = time.perf_counter()
+    conn.request("POST", "/v1/chat/completions", json.dumps(body), {"Authorization": f"Bearer {KEY}",
+                                                                     "Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 400, response.status
+    return time.perf_counter() - started
+
+
 def _report(label: str, count: int, latencies: list[float], seconds: float) -> None:
     ordered = sorted(latencies)
     p50 = ordered[len(ordered) // 2] * 1000
@@ -96,6 +109,7 @@ def bench_endpoint(seconds: float = 4.0) -> None:
             _load(port, body, 0.5, clients)  # warm-up
             count, latencies = _load(port, body, seconds, clients)
             _report(label, count, latencies, seconds)
+        print(f"  {'a 1.1 MB one-word paste (a 400)':<34} {_long_paste(port) * 1000:8.0f} ms")
     finally:
         server.terminate()
         server.wait()
