@@ -17,9 +17,10 @@ import threading
 import time
 from pathlib import Path
 
-from . import paths, sections
+from . import paths
 from .endpoint import Endpoint, config, load_recordings
 from .runner import run_script
+from .suite import catalog
 
 KEY = "bench-key"
 HELLO = {"model": config.SERVED_MODEL, "messages": [
@@ -116,26 +117,27 @@ def bench_endpoint(seconds: float = 4.0) -> None:
 
 
 def bench_grading(number: str = "01") -> None:
-    section = sections.load(number)
+    section = catalog.load(number)
     assert section is not None
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / "work"
         work.mkdir()
-        for exercise in section.exercises:
-            shutil.copy(paths.ROOT / exercise.reference, work / exercise.work)
+        for declared in section.files.values():
+            shutil.copy(paths.ROOT / declared.reference, work / declared.work)
         # the floor: every run the check makes, as a fresh `python work/x.py` (the way the learner runs it),
         # one after another, divided by the cores
         own = 0.0
         os.environ["COURSE_GRADER_FRESH"] = "1"
         try:
             with Endpoint(load_recordings([paths.ROOT / section.entry.recording])) as endpoint:
-                for exercise in section.exercises:
-                    for scenario in [None, *exercise.scenarios]:
+                for declared in section.files.values():
+                    for scenario in [None, *declared.scenarios]:
                         session = endpoint.new_session()
                         settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
                                     "MODEL": config.SERVED_MODEL, **(scenario.env if scenario else {})}
-                        own += run_script(f"work/{exercise.work}", Path(scratch), settings,
-                                          stdin=exercise.stdin).duration
+                        own += run_script(f"work/{declared.work}", Path(scratch), settings,
+                                          stdin=scenario.stdin if scenario and scenario.stdin else declared.stdin,
+                                          timeout=declared.timeout).duration
         finally:
             del os.environ["COURSE_GRADER_FRESH"]
         floor = own / paths.cores()

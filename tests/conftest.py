@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from grader.endpoint import Endpoint, load_recordings  # noqa: E402
 from grader.endpoint.session import Session  # noqa: E402
 
-RECORDINGS = sorted((ROOT / "tests" / "recordings").glob("*.json"))
+RECORDINGS = sorted((ROOT / "recordings").glob("*.json"))
 
 
 @pytest.fixture(scope="session")
@@ -70,8 +70,13 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if not hasattr(session.config, "workerinput"):  # the xdist controller, or a run without xdist
-        session.config.stash[_BEFORE] = _snapshot(ROOT)
+    """Guard `make test` (the section suites grade the references): the xdist controller, or a run without
+    xdist, and never a run that grades the learner's work/, whose scripts may save files there."""
+    config = session.config
+    grading_work = "work" in (config.getoption("grade") or ["work"])
+    reporter = config.pluginmanager.get_plugin("terminalreporter")  # none in a run the grader starts itself
+    if not grading_work and reporter is not None and not hasattr(config, "workerinput"):
+        config.stash[_BEFORE] = _snapshot(ROOT)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

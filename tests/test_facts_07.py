@@ -27,7 +27,7 @@ ADA = [SYSTEM, {"role": "user", "content": "Hi! My name is Ada."}]
 @pytest.fixture(scope="module")
 def section_endpoint() -> Iterator[Endpoint]:
     """Only this section's recordings, so no other section's interaction can answer first."""
-    with Endpoint(load_recordings([ROOT / "tests/recordings/07-conversations-and-memory.json"])) as running:
+    with Endpoint(load_recordings([ROOT / "recordings/07-conversations-and-memory.json"])) as running:
         yield running
 
 
@@ -92,7 +92,7 @@ def test_the_saved_file_the_lesson_shows(section_endpoint: Endpoint, tmp_path: P
 
 def test_numbers_the_trimming_paragraph_quotes() -> None:
     travel = {"role": "system", "content": "You are a friendly travel assistant. Keep answers short."}
-    recording = json.loads((ROOT / "tests/recordings/07-conversations-and-memory.json").read_text())
+    recording = json.loads((ROOT / "recordings/07-conversations-and-memory.json").read_text())
     replies = {i["name"]: i["response"]["reply"]["content"] for i in recording["interactions"]}
     lines = (EXAMPLES / "trip.txt").read_text().splitlines()
     messages = [travel]

@@ -23,7 +23,7 @@ from grader.endpoint.session import LoggedRequest, Session
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = (ROOT / "lessons/08-errors-retries-rate-limits.md").read_text()
-RECORDING = recordings.load(ROOT / "tests/recordings/08-errors-retries-rate-limits.json")
+RECORDING = recordings.load(ROOT / "recordings/08-errors-retries-rate-limits.json")
 MODEL = config.SERVED_MODEL
 
 
