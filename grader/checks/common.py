@@ -13,7 +13,7 @@ MODELS = "GET /v1/models"
 OTHER_MODEL = "gpt-oss-course-other"  # what a scenario sets MODEL to, to catch a hard-coded id
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return " ".join(text.split())
 
 
@@ -105,10 +105,10 @@ def prints_reply(ev: Evidence, requests: list[LoggedRequest] | None = None) -> N
     if not answered:
         raise CheckFailed(f"the server answered {requests[-1].status}, so there was no reply to print: "
                           f"{quote(str(requests[-1].response), 200)}")
-    printed = _squash(ev.output)
+    printed = squash(ev.output)
     for request in answered:
         for reply in request.replies():
-            if _squash(reply) not in printed:
+            if squash(reply) not in printed:
                 raise CheckFailed(f"expected the reply the server sent, {quote(reply, 120)!r}, in your output; "
                                   f"your script printed:\n{quote_output(ev.output)}")
 

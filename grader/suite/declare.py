@@ -60,9 +60,11 @@ class Run:
 class Section:
     """A suite's declarations. `file()` and `scenario()` return the fixture a test names to get that run's evidence."""
 
-    def __init__(self, number: str, *, pace: float = 0.0, extra_recordings: tuple[str, ...] = ()) -> None:
+    def __init__(self, number: str, *, pace: float = 0.0, extra_recordings: tuple[str, ...] = (),
+                 workers: int | None = None) -> None:
         self.entry: Entry = entry(number)
         self.pace = pace  # stream pacing while grading: 0 sends recorded streams back to back
+        self.workers = workers  # runs at once; more than the cores where runs mostly wait on recorded pacing
         self.extra_recordings = extra_recordings
         self.files: dict[str, LearnerFile] = {}
         self.runs: dict[str, Run] = {}  # by fixture name

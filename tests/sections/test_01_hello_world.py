@@ -11,8 +11,20 @@ import ast
 
 from grader.checks import CheckFailed, Evidence, quote, quote_output
 from grader.checks.common import (
-    CHAT, MODELS, OTHER_MODEL, budget_of, exits_with_error, in_order, posts_chat, printed_integers, prints_reply,
-    sends_key, sends_model_from_env, sent_with_requests, sent_with_sdk, system_then_user,
+    CHAT,
+    MODELS,
+    OTHER_MODEL,
+    budget_of,
+    exits_with_error,
+    in_order,
+    posts_chat,
+    printed_integers,
+    prints_reply,
+    sends_key,
+    sends_model_from_env,
+    sent_with_requests,
+    sent_with_sdk,
+    system_then_user,
 )
 from grader.endpoint import config
 from grader.suite import Section
