@@ -31,4 +31,8 @@ while True:
             print(chunk.choices[0].delta.content, end="", flush=True)
             pieces.append(chunk.choices[0].delta.content)
     print()
+    if not pieces:  # "length" can leave no answer at all (Section 05): never append an empty turn
+        messages.pop()
+        print("(no answer; try again)")
+        continue
     messages.append({"role": "assistant", "content": "".join(pieces)})
