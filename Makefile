@@ -26,9 +26,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	@touch $@
 	@echo "Ready. Next: read lessons/01-hello-world.md, then run: make check-01"
 
-# Four workers on two cores: most tests wait on recorded pacing and retry delays, not the CPU.
+# The course's own tests, and every section suite grading the references (never your work/).
+# Four workers on two cores: most tests wait on recorded pacing and retry delays, not the CPU;
+# loadgroup keeps each section's suite on one worker, so its scripts run once.
 test: setup
-	$(PY) -m pytest -n 4
+	$(PY) -m pytest -n 4 --dist loadgroup --grade examples -ra -p no:cacheprovider
 
 check-%: setup
 	@$(PY) -m grader check $*

@@ -17,9 +17,10 @@ import threading
 import time
 from pathlib import Path
 
-from . import paths, sections
+from . import paths
 from .endpoint import Endpoint, config, load_recordings
 from .runner import run_script
+from .suite import catalog
 
 KEY = "bench-key"
 HELLO = {"model": config.SERVED_MODEL, "messages": [
@@ -76,6 +77,19 @@ def _load(port: int, body: dict, seconds: float, clients: int) -> tuple[int, lis
     return len(latencies), latencies
 
 
+def _long_paste(port: int) -> float:
+    """Seconds to answer Section 03's oversized paste: one pre-token that harmony's own BPE encodes in quadratic time."""
+    body = {**HELLO, "messages": [{"role": "user", "content": "a" * 1_100_000}], "max_tokens": 1}
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    started = time.perf_counter()
+    conn.request("POST", "/v1/chat/completions", json.dumps(body), {"Authorization": f"Bearer {KEY}",
+                                                                     "Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 400, response.status
+    return time.perf_counter() - started
+
+
 def _report(label: str, count: int, latencies: list[float], seconds: float) -> None:
     ordered = sorted(latencies)
     p50 = ordered[len(ordered) // 2] * 1000
@@ -96,32 +110,34 @@ def bench_endpoint(seconds: float = 4.0) -> None:
             _load(port, body, 0.5, clients)  # warm-up
             count, latencies = _load(port, body, seconds, clients)
             _report(label, count, latencies, seconds)
+        print(f"  {'a 1.1 MB one-word paste (a 400)':<34} {_long_paste(port) * 1000:8.0f} ms")
     finally:
         server.terminate()
         server.wait()
 
 
 def bench_grading(number: str = "01") -> None:
-    section = sections.load(number)
+    section = catalog.load(number)
     assert section is not None
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / "work"
         work.mkdir()
-        for exercise in section.exercises:
-            shutil.copy(paths.ROOT / exercise.reference, work / exercise.work)
+        for declared in section.files.values():
+            shutil.copy(paths.ROOT / declared.reference, work / declared.work)
         # the floor: every run the check makes, as a fresh `python work/x.py` (the way the learner runs it),
         # one after another, divided by the cores
         own = 0.0
         os.environ["COURSE_GRADER_FRESH"] = "1"
         try:
             with Endpoint(load_recordings([paths.ROOT / section.entry.recording])) as endpoint:
-                for exercise in section.exercises:
-                    for scenario in [None, *exercise.scenarios]:
+                for declared in section.files.values():
+                    for scenario in [None, *declared.scenarios]:
                         session = endpoint.new_session()
                         settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
                                     "MODEL": config.SERVED_MODEL, **(scenario.env if scenario else {})}
-                        own += run_script(f"work/{exercise.work}", Path(scratch), settings,
-                                          stdin=exercise.stdin).duration
+                        own += run_script(f"work/{declared.work}", Path(scratch), settings,
+                                          stdin=scenario.stdin if scenario and scenario.stdin else declared.stdin,
+                                          timeout=declared.timeout).duration
         finally:
             del os.environ["COURSE_GRADER_FRESH"]
         floor = own / paths.cores()

@@ -5,17 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import paths, progress, report, sections
+from . import paths, progress, report
 from .course import COURSE, entry
 from .grading import GradingError, grade
+from .suite import Section, catalog
 
 
-def _section(number: str) -> sections.Section:
+def _section(number: str) -> Section:
     try:
         item = entry(number)
     except KeyError:
         raise SystemExit(f"There is no section {number!r}: the course has sections 01 to {COURSE[-1].number}.") from None
-    section = sections.load(item.number)
+    section = catalog.load(item.number)
     if section is None:
         raise SystemExit(f"Section {item.number} ({item.title}) is coming soon: it has no exercises to grade yet.")
     return section
@@ -25,7 +26,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     section = _section(args.section)
     only = [name.removeprefix("work/") for name in args.only] if args.only else None
     try:
-        result = grade(section, solutions=args.solutions, only=only)
+        result = grade(section, what="examples" if args.solutions else "work", only=only)
     except GradingError as exc:
         print(f"The grader cannot run section {section.number}: {exc}", file=sys.stderr)
         return 2
@@ -53,7 +54,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .endpoint.recordings import RecordingError
     from .endpoint.server import serve_forever, load_recordings
 
-    every = sorted((paths.TESTS / "recordings").glob("*.json"))
+    every = sorted(paths.RECORDINGS.glob("*.json"))
     files = [p for p in every if p.name.startswith(f"{args.section}-")] if args.section else every
     if not files:
         print(f"No recordings for section {args.section!r}.", file=sys.stderr)

@@ -17,7 +17,7 @@ class Entry:
 
     @property
     def recording(self) -> str:
-        return f"tests/recordings/{self.number}-{self.slug}.json"
+        return f"recordings/{self.number}-{self.slug}.json"
 
 
 COURSE = [

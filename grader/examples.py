@@ -11,7 +11,7 @@ from dotenv import dotenv_values
 from . import paths
 from .endpoint import Endpoint, config, load_recordings
 from .endpoint.recordings import RecordingError
-from .sections import Section
+from .suite import Section
 
 SETTINGS = ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL")
 PLACEHOLDERS = ("your-host.example", "replace-with-your-key")  # .env.example's values, never a real endpoint
@@ -30,7 +30,7 @@ def live_settings() -> dict[str, str]:
 
 def scripts(section: Section) -> list[tuple[str, str | None]]:
     """Every reference script of the section: the exercises' first, in lesson order, then the rest."""
-    listed = {e.reference: e.stdin for e in section.exercises if e.reference.startswith(f"examples/{section.number}/")}
+    listed = {e.reference: e.stdin for e in section.files.values() if e.reference.startswith(f"examples/{section.number}/")}
     others = sorted(str(p.relative_to(paths.ROOT)) for p in (paths.EXAMPLES / section.number).glob("*.py"))
     return list(listed.items()) + [(path, None) for path in others if path not in listed]
 

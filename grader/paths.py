@@ -10,6 +10,7 @@ WORK = Path(os.environ.get("COURSE_WORK_DIR") or ROOT / "work")  # tests point i
 EXAMPLES = ROOT / "examples"
 LESSONS = ROOT / "lessons"
 TESTS = ROOT / "tests"
+RECORDINGS = ROOT / "recordings"  # what the recorded endpoint replays, while grading and for make serve
 STATE = Path(os.environ.get("COURSE_STATE_FILE") or ROOT / ".course" / "progress.json")  # tests point it elsewhere
 
 

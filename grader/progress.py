@@ -7,7 +7,8 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from . import paths, sections
+from . import paths
+from .suite import catalog
 from .course import COURSE
 from .grading import SectionResult
 from .report import Style
@@ -38,7 +39,7 @@ def render(stream: TextIO = sys.stdout) -> None:
     data = _load()
     for item in COURSE:
         last = data.get(item.number)
-        if sections.load(item.number) is None:
+        if catalog.load(item.number) is None:
             status = style.paint("coming", "2")
         elif last is None:
             status = "not graded yet"

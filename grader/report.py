@@ -42,7 +42,7 @@ def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: boo
     for item in result.checks:
         by_file.setdefault(item.file, []).append(item)
     for file, items in by_file.items():
-        summary = next((e.summary for e in section.exercises if file in (e.work_path, e.reference)), "")
+        summary = next((f.summary for f in section.files.values() if file in (f.work_path, f.reference)), "")
         write("\n" + style.paint(file, "1") + (f"  ({summary})" if summary else "") + "\n")
         if all(i.status == "missing" for i in items):
             write(f"  {style.mark('missing')} not started: {items[0].message}\n")

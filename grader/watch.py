@@ -7,13 +7,13 @@ import time
 
 from . import paths, progress, report
 from .grading import GradingError, grade
-from .sections import Section
+from .suite import Section
 
 
 def _stamp(section: Section) -> tuple[float | None, ...]:
     stamps = []
-    for exercise in section.exercises:
-        target = paths.WORK / exercise.work
+    for declared in section.files.values():
+        target = paths.WORK / declared.work
         stamps.append(target.stat().st_mtime if target.exists() else None)
     return tuple(stamps)
 

@@ -7,13 +7,12 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from grader import sections
 from grader.grading import GradingError, grade
+from grader.suite import catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = str(Path(tempfile.gettempdir()) / f"course-progress-under-test-{os.getpid()}.json")  # not the learner's
@@ -36,6 +35,13 @@ def test_json_is_the_only_output(tmp_path: Path) -> None:
     assert set(result["checks"][0]) == {"name", "file", "status", "message"}
 
 
+def test_the_json_schema_is_pinned(tmp_path: Path) -> None:
+    """`check NN --json` is read by classroom tools: its shape and wording change only on purpose."""
+    done = grader("check", "01", "--json", work=tmp_path)
+    expected = json.loads((ROOT / "tests/snapshots/check-01-not-started.json").read_text(encoding="utf-8"))
+    assert json.loads(done.stdout) == expected
+
+
 def test_empty_work_reads_as_not_started(tmp_path: Path) -> None:
     done = grader("check", "01", work=tmp_path)
     assert done.returncode == 1
@@ -53,21 +59,24 @@ def test_a_failing_check_quotes_what_the_script_did(tmp_path: Path) -> None:
     assert "see: lessons/01-hello-world.md § Write your first call: raw HTTP (reference: examples/01/raw_http.py)" in done.stdout
 
 
-def test_a_hanging_script_is_stopped_and_explained(tmp_path: Path) -> None:
-    section = sections.load("01")
-    quick = replace(section, exercises=[replace(section.exercise("hello.py"), timeout=1.5)])
+def test_a_hanging_script_is_stopped_and_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    section = catalog.load("01")
+    monkeypatch.setattr(section.files["hello.py"], "timeout", 1.5)
     (tmp_path / "hello.py").write_text("import time\ntime.sleep(30)\n")
-    result = grade(quick, work_dir=tmp_path)
+    result = grade(section, what=str(tmp_path), only=["hello.py"])
     assert {c.status for c in result.checks} == {"error"}
-    assert "still running after 2 s, so the grader stopped it" in result.checks[0].message
+    assert "still running after 1.5 s, its time limit, so the grader stopped it" in result.checks[0].message
 
 
-def test_a_malformed_recording_is_reported_not_raised(tmp_path: Path) -> None:
+def test_a_malformed_recording_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text('{"format": 1, "section": "01"}')
-    section = replace(sections.load("01"), extra_recordings=[str(broken)])
+    section = catalog.load("01")
+    monkeypatch.setattr(section, "extra_recordings", (str(broken),))
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "hello.py").write_text("print('hi')\n")
     with pytest.raises(GradingError) as raised:
-        grade(section, work_dir=tmp_path)
+        grade(section, what=str(tmp_path / "work"))
     assert "does not follow the recording format" in str(raised.value) and "provenance" in str(raised.value)
 
 
@@ -76,7 +85,7 @@ def test_a_request_no_recording_answers_is_explained(tmp_path: Path) -> None:
         "import os, requests\n"
         "r = requests.post(os.environ['OPENAI_BASE_URL'] + '/completions', json={'prompt': 'x'},\n"
         "                  headers={'Authorization': 'Bearer ' + os.environ['OPENAI_API_KEY']})\nprint(r.text)\n")
-    result = grade(sections.load("01"), work_dir=tmp_path, only=["list_models.py"])
+    result = grade(catalog.load("01"), what=str(tmp_path), only=["list_models.py"])
     message = result.checks[0].message
     assert "your script sent POST /v1/completions (answered 400)" in message
     assert "The recorded endpoint has no recording for POST /v1/completions" in message

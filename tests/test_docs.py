@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from grader import sections
+from grader.suite import Section, catalog
 from grader.course import COURSE
 
 ROOT = Path(__file__).resolve().parent.parent
-WRITTEN = sections.written()
+WRITTEN = catalog.written()
 
 
 @pytest.mark.parametrize("section", WRITTEN, ids=lambda s: s.number)
-def test_lesson_shape(section: sections.Section) -> None:
+def test_lesson_shape(section: Section) -> None:
     text = (ROOT / section.entry.lesson).read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, re.M)
     assert headings[-4].startswith("Security") and headings[-3:] == ["Challenges", "Recap", "Next"], headings

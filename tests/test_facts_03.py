@@ -23,7 +23,7 @@ MODEL = config.SERVED_MODEL
 @pytest.fixture(scope="module")
 def section_endpoint() -> Iterator[Endpoint]:
     """The endpoint as `make check-03` runs it: this section's recording only."""
-    with Endpoint(load_recordings([ROOT / "tests/recordings/03-tokens-context-cost.json"])) as running:
+    with Endpoint(load_recordings([ROOT / "recordings/03-tokens-context-cost.json"])) as running:
         yield running
 
 

@@ -18,7 +18,7 @@ from grader.runner import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = (ROOT / "lessons/04-sampling-controls.md").read_text()
-RECORDING = ROOT / "tests/recordings/04-sampling-controls.json"
+RECORDING = ROOT / "recordings/04-sampling-controls.json"
 MODEL = config.SERVED_MODEL
 TOMATO = [{"role": "user", "content": "Is a tomato a fruit or a vegetable? Answer with one word."}]
 FRUITS = [{"role": "user", "content": "List five fruits as a numbered list, one per line, then write END."}]

@@ -24,7 +24,7 @@ from grader.runner import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = (ROOT / "lessons/06-streaming.md").read_text()
-RECORDING = recordings.load(ROOT / "tests/recordings/06-streaming.json")
+RECORDING = recordings.load(ROOT / "recordings/06-streaming.json")
 SKY = [{"role": "system", "content": "You are a patient science teacher."},
        {"role": "user", "content": "Why is the sky blue? Answer in three short sentences."}]
 BEGINNER = [{"role": "system", "content": "You are a friendly programming tutor. Keep answers short."},

@@ -27,7 +27,7 @@ ADA = [SYSTEM, {"role": "user", "content": "Hi! My name is Ada."}]
 @pytest.fixture(scope="module")
 def section_endpoint() -> Iterator[Endpoint]:
     """Only this section's recordings, so no other section's interaction can answer first."""
-    with Endpoint(load_recordings([ROOT / "tests/recordings/07-conversations-and-memory.json"])) as running:
+    with Endpoint(load_recordings([ROOT / "recordings/07-conversations-and-memory.json"])) as running:
         yield running
 
 
@@ -37,7 +37,14 @@ def client(section_endpoint: Endpoint) -> openai.OpenAI:
     return openai.OpenAI(base_url=section_endpoint.base_url, api_key=session.api_key)
 
 
-def _run(endpoint: Endpoint, script: str, stdin: str | None, cwd: Path = ROOT) -> str:
+def _scratch(tmp_path: Path) -> Path:
+    """A course folder of its own, so a reference that saves work/history.json never touches the learner's."""
+    (tmp_path / "work").mkdir()
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    return tmp_path
+
+
+def _run(endpoint: Endpoint, script: str, stdin: str | None, cwd: Path) -> str:
     session = endpoint.new_session()
     settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key, "MODEL": config.SERVED_MODEL}
     run = run_script(script, cwd, settings, stdin=stdin)
@@ -60,12 +67,13 @@ OUTPUT = re.compile(r"```bash\npython work/(\w+)\.py(?: < (examples/07/\w+\.txt)
                     r"```text\n((?:(?!```).)*?)\n```", re.S)
 
 
-def test_outputs_the_lesson_shows(section_endpoint: Endpoint) -> None:
+def test_outputs_the_lesson_shows(section_endpoint: Endpoint, tmp_path: Path) -> None:
+    course = _scratch(tmp_path)
     shown = OUTPUT.findall(LESSON)
     assert {name for name, _, _ in shown} == {"forgetful", "chat", "chat_save", "trim", "summarize"}
     for name, stdin_file, block in shown:
         stdin = (ROOT / stdin_file).read_text(encoding="utf-8") if stdin_file else None
-        assert _run(section_endpoint, f"examples/07/{name}.py", stdin) == block, name
+        assert _run(section_endpoint, f"examples/07/{name}.py", stdin, course) == block, name
     prose = " ".join(LESSON.split())
     blocks = {name: block for name, _, block in shown}
     growth = re.findall(r"\((\d+) prompt tokens\)", blocks["chat"])
@@ -75,9 +83,7 @@ def test_outputs_the_lesson_shows(section_endpoint: Endpoint) -> None:
 
 
 def test_the_saved_file_the_lesson_shows(section_endpoint: Endpoint, tmp_path: Path) -> None:
-    (tmp_path / "work").mkdir()
-    (tmp_path / "examples").symlink_to(ROOT / "examples")
-    _run(section_endpoint, "examples/07/chat_save.py", (EXAMPLES / "save.txt").read_text(), cwd=tmp_path)
+    _run(section_endpoint, "examples/07/chat_save.py", (EXAMPLES / "save.txt").read_text(), _scratch(tmp_path))
     saved = (tmp_path / "work/history.json").read_text(encoding="utf-8")
     block = LESSON.split("```json\n")[1].split("\n```")[0]
     assert saved == block
@@ -86,7 +92,7 @@ def test_the_saved_file_the_lesson_shows(section_endpoint: Endpoint, tmp_path: P
 
 def test_numbers_the_trimming_paragraph_quotes() -> None:
     travel = {"role": "system", "content": "You are a friendly travel assistant. Keep answers short."}
-    recording = json.loads((ROOT / "tests/recordings/07-conversations-and-memory.json").read_text())
+    recording = json.loads((ROOT / "recordings/07-conversations-and-memory.json").read_text())
     replies = {i["name"]: i["response"]["reply"]["content"] for i in recording["interactions"]}
     lines = (EXAMPLES / "trip.txt").read_text().splitlines()
     messages = [travel]

@@ -7,24 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from grader import lessons, sections
+from grader import lessons
 from grader.endpoint import Endpoint, config, load_recordings
 from grader.grading import grade
 from grader.runner import run_script
+from grader.suite import Section, catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-WITH_LESSON = [s for s in sections.written() if (ROOT / s.entry.lesson).exists()]
+WITH_LESSON = [s for s in catalog.written() if (ROOT / s.entry.lesson).exists()]
 
 
 @pytest.mark.parametrize("section", WITH_LESSON, ids=lambda s: s.number)
-def test_lesson_code_runs_and_passes(section: sections.Section, tmp_path: Path) -> None:
+def test_lesson_code_runs_and_passes(section: Section, tmp_path: Path) -> None:
     steps = lessons.steps(ROOT / section.entry.lesson)
     files = [ROOT / section.entry.recording, *(ROOT / r for r in section.extra_recordings)]
     with Endpoint(load_recordings([f for f in files if f.exists()]), pace=section.pace) as endpoint:
         _replay(section, steps, endpoint, tmp_path)
 
 
-def _replay(section: sections.Section, steps: list[lessons.Step], endpoint: Endpoint, tmp_path: Path) -> None:
+def _replay(section: Section, steps: list[lessons.Step], endpoint: Endpoint, tmp_path: Path) -> None:
     """Type, append and run in the lesson's order, against the section's own recordings as grading does."""
     assert any(s.action == "file" for s in steps), "the lesson marks no code for the learner to type"
     (tmp_path / "examples").symlink_to(ROOT / "examples")
@@ -41,8 +42,8 @@ def _replay(section: sections.Section, steps: list[lessons.Step], endpoint: Endp
             assert (run.exit_code != 0) == expect_failure, (
                 f"{section.entry.lesson}:{step.line}: `python {script}` exited {run.exit_code}\n{run.stderr[-2000:]}")
     typed = [s.target for s in steps if s.action == "file" and s.target.startswith("work/")]
-    graded = [Path(t).name for t in typed if Path(t).name in {e.work for e in section.exercises}]
+    graded = [Path(t).name for t in typed if Path(t).name in section.files]
     assert graded, "the lesson builds none of the section's work files"
-    result = grade(section, work_dir=tmp_path / "work", only=graded)
+    result = grade(section, what=str(tmp_path / "work"), only=graded)
     failures = [f"{c.file}: {c.name}: {c.message}" for c in result.checks if c.status != "passed"]
     assert not failures, "the lesson's own code fails its checks:\n" + "\n".join(failures)

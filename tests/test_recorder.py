@@ -8,7 +8,7 @@ from pathlib import Path
 
 import requests
 
-from grader import sections
+from grader.suite import Section, catalog
 from grader.endpoint import Endpoint, load_recordings, recordings
 from grader.endpoint.recordings import RecordingFile
 from grader.recorder import redact
@@ -20,7 +20,7 @@ PLANTED = "sk-planted-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
 def _upstream_recordings() -> list[RecordingFile]:
     """Section 01's recordings, with a reply that leaks the key back, as a careless proxy might."""
-    files = load_recordings([ROOT / "tests/recordings/01-hello-world.json"])
+    files = load_recordings([ROOT / "recordings/01-hello-world.json"])
     leaky = files[0].interactions[0].model_copy(deep=True)
     assert leaky.response is not None and leaky.response.reply is not None
     leaky.response.reply.content = f"Hello! (debug: called with Bearer {PLANTED})"
@@ -30,10 +30,10 @@ def _upstream_recordings() -> list[RecordingFile]:
 
 def test_record_round_trip_writes_no_credential(tmp_path: Path) -> None:
     out = tmp_path / "01.json"
-    shutil.copy(ROOT / "tests/recordings/01-hello-world.json", out)
+    shutil.copy(ROOT / "recordings/01-hello-world.json", out)
     with Endpoint(_upstream_recordings()) as upstream:
         upstream.new_session(PLANTED)
-        merged = record(sections.load("01"), {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": PLANTED,
+        merged = record(catalog.load("01"), {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": PLANTED,
                                               "MODEL": "openai/gpt-oss-120b"}, out)
         upstream_log = upstream.app.session.requests()
 
@@ -61,10 +61,10 @@ def test_record_round_trip_writes_no_credential(tmp_path: Path) -> None:
 def test_recorded_file_replays(tmp_path: Path) -> None:
     """What the recorder writes is served again by the endpoint, ids and usage refreshed per request."""
     out = tmp_path / "01.json"
-    shutil.copy(ROOT / "tests/recordings/01-hello-world.json", out)
-    with Endpoint(load_recordings([ROOT / "tests/recordings/01-hello-world.json"])) as upstream:
+    shutil.copy(ROOT / "recordings/01-hello-world.json", out)
+    with Endpoint(load_recordings([ROOT / "recordings/01-hello-world.json"])) as upstream:
         upstream.new_session(PLANTED)
-        record(sections.load("01"), {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": PLANTED,
+        record(catalog.load("01"), {"OPENAI_BASE_URL": upstream.base_url, "OPENAI_API_KEY": PLANTED,
                                      "MODEL": "openai/gpt-oss-120b"}, out)
     with Endpoint(load_recordings([out])) as replay:
         session = replay.new_session()

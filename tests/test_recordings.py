@@ -31,7 +31,7 @@ def test_recording_validates_and_states_provenance(path: Path) -> None:
 
 
 def test_recording_files_are_named_for_their_section() -> None:
-    for path in (ROOT / "tests" / "recordings").glob("*.json"):
+    for path in (ROOT / "recordings").glob("*.json"):
         assert recordings.load(path).section == path.name[:2]
 
 

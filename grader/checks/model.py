@@ -1,8 +1,7 @@
-"""Checks, the evidence they judge, and the failure they raise."""
+"""The evidence a check judges, and the failure it raises."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,18 +93,3 @@ class Evidence:
 
     def sent(self, request: LoggedRequest) -> str:
         return quote_body(request.body if request.body is not None else request.raw_body)
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str  # what the learner reads: "sends a system and a user message"
-    run: Callable[[Evidence], None]
-
-
-def check(name: str) -> Callable[[Callable[[Evidence], None]], Check]:
-    """Decorator: the function raises CheckFailed when the evidence does not satisfy `name`."""
-
-    def wrap(func: Callable[[Evidence], None]) -> Check:
-        return Check(name, func)
-
-    return wrap

@@ -17,7 +17,7 @@ from ..endpoint import matcher, recordings
 from ..endpoint.recordings import Interaction, Match, Pacing, Provenance, RecordingFile, Response
 from ..examples import SETTINGS, live_settings
 from ..runner import run_script
-from ..sections import Section
+from ..suite import Section
 from . import redact
 from .proxy import Capture, RecordingProxy
 
@@ -88,11 +88,11 @@ def record(section: Section, settings: dict[str, str], out: Path) -> RecordingFi
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        for reference in dict.fromkeys(e.reference for e in section.exercises):
-            exercise = next(e for e in section.exercises if e.reference == reference)
+        for reference in dict.fromkeys(e.reference for e in section.files.values()):
+            declared = next(f for f in section.files.values() if f.reference == reference)
             run = run_script(reference, paths.ROOT, {"OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1",
                                                      "OPENAI_API_KEY": PLACEHOLDER_KEY, "MODEL": settings["MODEL"]},
-                             timeout=600, stdin=exercise.stdin)
+                             timeout=600, stdin=declared.stdin)
             print(f"  {reference}: exit {run.exit_code}, {run.duration:.1f} s")
     finally:
         server.should_exit = True

@@ -1,0 +1,103 @@
+"""What a section's suite declares: its learner files, their scenarios, and a pytest fixture for each run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ..course import Entry, entry
+
+if TYPE_CHECKING:
+    from ..checks import Evidence
+    from .runs import Runs, Source
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A second run of the same script under other conditions (a wrong model, other input)."""
+
+    name: str  # finishes the sentence "when run ...": "with MODEL set to a model the server lacks"
+    env: dict[str, str] = field(default_factory=dict)
+    stdin: str | None = None
+
+
+@dataclass
+class LearnerFile:
+    work: str  # file name inside work/: "hello.py"
+    reference: str  # the reference solution: "examples/01/raw_http.py"
+    summary: str  # one line: what the learner builds
+    see: str  # the lesson heading to read when a check fails
+    stdin: str | None = None
+    timeout: float = 20.0
+    challenge: bool = False
+    compare_with: str | None = None  # another learner file whose run the checks compare against
+    scenarios: list[Scenario] = field(default_factory=list)
+
+    @property
+    def work_path(self) -> str:
+        return f"work/{self.work}"
+
+    @property
+    def stem(self) -> str:
+        return Path(self.work).stem
+
+
+@dataclass(frozen=True)
+class Run:
+    """One graded run: a learner file, and which of its scenarios (0 is the plain run)."""
+
+    file: LearnerFile
+    scenario: int = 0
+
+    @property
+    def scenario_def(self) -> Scenario | None:
+        return self.file.scenarios[self.scenario - 1] if self.scenario else None
+
+
+class Section:
+    """A suite's declarations. `file()` and `scenario()` return the fixture a test names to get that run's evidence."""
+
+    def __init__(self, number: str, *, pace: float = 0.0, extra_recordings: tuple[str, ...] = ()) -> None:
+        self.entry: Entry = entry(number)
+        self.pace = pace  # stream pacing while grading: 0 sends recorded streams back to back
+        self.extra_recordings = extra_recordings
+        self.files: dict[str, LearnerFile] = {}
+        self.runs: dict[str, Run] = {}  # by fixture name
+
+    @property
+    def number(self) -> str:
+        return self.entry.number
+
+    @property
+    def title(self) -> str:
+        return self.entry.title
+
+    def file(self, work: str, **details: Any) -> Any:
+        declared = LearnerFile(work, **details)
+        self.files[work] = declared
+        return self._fixture(declared.stem, Run(declared))
+
+    def scenario(self, work: str, key: str, name: str, *, env: dict[str, str] | None = None,
+                 stdin: str | None = None) -> Any:
+        declared = self.files[work]
+        declared.scenarios.append(Scenario(name, env or {}, stdin))
+        return self._fixture(f"{declared.stem}_{key}", Run(declared, len(declared.scenarios)))
+
+    def _fixture(self, name: str, run: Run) -> Any:
+        self.runs[name] = run
+
+        def evidence(course_runs: Runs, course_source: Source) -> Evidence:
+            from .runs import NotStarted
+
+            try:
+                return course_runs.evidence(self, run, course_source)
+            except NotStarted as missing:
+                pytest.skip(f"not started: {missing.message}")
+
+        evidence.__name__ = name
+        evidence.__doc__ = f"The evidence of one run of {run.file.work_path}" + (
+            f" {run.scenario_def.name}." if run.scenario_def else ".")
+        return pytest.fixture(name=name)(evidence)

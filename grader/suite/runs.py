@@ -1,0 +1,188 @@
+"""Running learner files: every run a section needs starts at once, in parallel, and tests wait for theirs."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .. import paths
+from ..checks import CheckFailed, Evidence
+from ..endpoint import Endpoint, config, harmony, load_recordings
+from ..endpoint.recordings import RecordingError
+from ..runner import prepare, run_script
+from .declare import LearnerFile, Run, Section
+
+
+class GradingError(Exception):
+    """The grader cannot start (for instance a malformed recording); the message says why."""
+
+
+class NotStarted(Exception):
+    """The learner file does not exist yet."""
+
+    def __init__(self, shown: str) -> None:
+        super().__init__(f"{shown} does not exist yet: create it to start this step.")
+        self.message = str(self)
+
+
+class ScriptTimedOut(CheckFailed):
+    """The script was still running at its time limit: no check of that run can be judged."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a suite grades: the learner's work/ folder, the references in examples/, or a folder of learner
+    files (one known-wrong or correct-but-different fixture)."""
+
+    kind: str  # "work", "examples" or "folder"
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return self.path.name if self.kind == "folder" else self.kind
+
+
+class _Place:
+    """Where one source's scripts run, and how each learner file is named there."""
+
+    def __init__(self, section: Section, source: Source) -> None:
+        self.scratch: tempfile.TemporaryDirectory[str] | None = None
+        self.references = source.kind == "examples"
+        if source.kind == "work":
+            self.cwd, self.work = source.path.parent, source.path
+            return
+        # References and fixtures run in a scratch copy, so files they write never land in the learner's work/.
+        self.scratch = tempfile.TemporaryDirectory(prefix="course-grading-")
+        self.cwd = Path(self.scratch.name)
+        self.work = self.cwd / "work"
+        self.work.mkdir()
+        if self.references:
+            shutil.copytree(paths.EXAMPLES, self.cwd / "examples")
+            return
+        for item in source.path.iterdir():
+            if item.is_file() and item.name != "case.json":
+                shutil.copy(item, self.work / item.name)
+        for declared in section.files.values():  # a file compared with another is graded with that one beside it
+            if declared.compare_with and (self.work / declared.work).exists() \
+                    and not (self.work / declared.compare_with).exists():
+                shutil.copy(paths.ROOT / section.files[declared.compare_with].reference, self.work / declared.compare_with)
+
+    def script(self, declared: LearnerFile) -> str | None:
+        """What `python` is given, or None when the file does not exist."""
+        if self.references:
+            return declared.reference
+        return f"{self.work.name}/{declared.work}" if (self.work / declared.work).is_file() else None
+
+    def shown(self, declared: LearnerFile) -> str:
+        return declared.reference if self.references else declared.work_path
+
+    def close(self) -> None:
+        if self.scratch is not None:
+            self.scratch.cleanup()
+
+
+class _Endpoints:
+    """One recorded endpoint per worker thread, so concurrent runs never share a request log."""
+
+    def __init__(self, section: Section) -> None:
+        files = [paths.ROOT / section.entry.recording, *(paths.ROOT / r for r in section.extra_recordings)]
+        try:
+            self.recordings = load_recordings([f for f in files if f.exists()])
+        except RecordingError as exc:
+            raise GradingError(str(exc)) from None
+        self.pace = section.pace
+        self._local = threading.local()
+        self.all: list[Endpoint] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Endpoint:
+        endpoint = getattr(self._local, "endpoint", None)
+        if endpoint is None:
+            endpoint = Endpoint(self.recordings, grading=True, pace=self.pace).start()
+            self._local.endpoint = endpoint
+            with self._lock:
+                self.all.append(endpoint)
+        return endpoint
+
+
+class _SectionRuns:
+    """Every run of one section, for every source, submitted together."""
+
+    def __init__(self, section: Section, sources: list[Source], pool: ThreadPoolExecutor) -> None:
+        self.endpoints = _Endpoints(section)
+        self.places = {source: _Place(section, source) for source in sources}
+        self.futures: dict[tuple[Source, str, int], Future[Evidence]] = {}
+        for source, place in self.places.items():
+            for declared in section.files.values():
+                script = place.script(declared)
+                if script is None:
+                    continue
+                for number in range(len(declared.scenarios) + 1):
+                    run = Run(declared, number)
+                    self.futures[(source, declared.work, number)] = pool.submit(self._run, place, run, script)
+
+    def _run(self, place: _Place, run: Run, script: str) -> Evidence:
+        endpoint = self.endpoints.get()
+        session = endpoint.new_session()
+        settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
+                    "MODEL": config.SERVED_MODEL}
+        stdin = run.file.stdin
+        if run.scenario_def is not None:
+            settings.update(run.scenario_def.env)
+            stdin = run.scenario_def.stdin if run.scenario_def.stdin is not None else stdin
+        result = run_script(script, place.cwd, settings, timeout=run.file.timeout, stdin=stdin)
+        source = (place.cwd / script).read_text(encoding="utf-8", errors="replace")
+        return Evidence(place.shown(run.file), result, session.requests(), session.api_key, endpoint.base_url,
+                        source=source)
+
+    def evidence(self, run: Run, source: Source) -> Evidence:
+        key = (source, run.file.work, run.scenario)
+        if key not in self.futures:
+            raise NotStarted(self.places[source].shown(run.file))
+        found = self.futures[key].result()
+        if found.run.timed_out:
+            raise ScriptTimedOut(f"your script was still running after {run.file.timeout:g} s, its time limit, so "
+                                 "the grader stopped it. Is it waiting for input, or looping forever?")
+        compared = run.file.compare_with
+        if compared and (source, compared, 0) in self.futures:
+            return replace(found, related=self.futures[(source, compared, 0)].result())
+        return found
+
+    def close(self) -> None:
+        # Stopping an endpoint blocks for a moment: stop them all at once.
+        stopping = [threading.Thread(target=endpoint.stop) for endpoint in self.endpoints.all]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
+        for place in self.places.values():
+            place.close()
+
+
+class Runs:
+    """The runs of one pytest session: a section's runs start together at its first test."""
+
+    def __init__(self, sources: list[Source], workers: int | None = None) -> None:
+        self.sources = sources
+        self._pool = ThreadPoolExecutor(max_workers=workers or paths.cores())
+        self._sections: dict[str, _SectionRuns] = {}
+        self._lock = threading.Lock()
+        # The preloaded interpreter and the vocabulary take a few hundred ms each: start both at once.
+        threading.Thread(target=harmony.encoding, daemon=True).start()
+        threading.Thread(target=prepare, daemon=True).start()
+
+    def evidence(self, section: Section, run: Run, source: Source) -> Evidence:
+        with self._lock:
+            if section.number not in self._sections:
+                self._sections[section.number] = _SectionRuns(section, self.sources, self._pool)
+            runs = self._sections[section.number]
+        return runs.evidence(run, source)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        for runs in self._sections.values():
+            runs.close()
