@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import openai
+import openai_harmony as hm
 import pytest
 import requests
 
@@ -132,3 +133,22 @@ def test_the_fit_arithmetic() -> None:
         for n in range(400))
     assert len(harmony.text_tokens(document[:912 * 4])) == 1534
     assert round(len(document) / len(harmony.text_tokens(document)), 1) == 2.4
+
+
+def test_the_harmony_renderer_and_o200k_give_the_server_s_count(endpoint, session) -> None:
+    harmony.encoding()  # makes the o200k vocabulary available offline, as the endpoint does
+    encoding = hm.load_harmony_encoding(hm.HarmonyEncodingName.HARMONY_GPT_OSS)
+    system = hm.SystemContent.new().with_conversation_start_date(config.SYSTEM_START_DATE)
+    for text in ("hi", "The quick brown fox jumps over the lazy dog."):
+        conversation = hm.Conversation.from_messages([hm.Message.from_role_and_content(hm.Role.SYSTEM, system),
+                                                      hm.Message.from_role_and_content(hm.Role.USER, text)])
+        local = len(encoding.render_conversation_for_completion(conversation, hm.Role.ASSISTANT))
+        served = openai.OpenAI(base_url=endpoint.base_url, api_key=session.api_key).chat.completions.create(
+            model=config.SERVED_MODEL, messages=[{"role": "user", "content": text}], max_tokens=1).usage.prompt_tokens
+        assert local == served, text
+    assert "so the count comes out exactly the server's" in " ".join(LESSON.split())
+
+
+def test_the_paste_the_wallet_guard_challenge_sends() -> None:
+    assert len("lorem ipsum " * 20000 + "\n") == 240_001
+    assert "python -c \"print('lorem ipsum ' * 20000)\"" in LESSON and "240,001-character paste" in LESSON

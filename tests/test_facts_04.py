@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 import openai
 import pytest
 import requests
+from openai.resources.chat.completions import Completions
 
 from grader.endpoint import Endpoint, config, harmony, load_recordings
 from grader.runner import run_script
@@ -158,3 +160,9 @@ def test_recorded_logprobs_follow_the_endpoint_tokens() -> None:
                 assert [t["logprob"] for t in top] == sorted((t["logprob"] for t in top), reverse=True)
                 assert sum(math.exp(t["logprob"]) for t in top) <= 1 + 1e-6
     assert blocks == 5
+
+
+def test_openai_takes_at_most_four_stop_strings() -> None:
+    source = " ".join(inspect.getsource(Completions).split())
+    assert "Up to 4 sequences where the API will stop generating further tokens." in source
+    assert 'the SDK\'s own documentation says "Up to 4 sequences"' in " ".join(LESSON.split())

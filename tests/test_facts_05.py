@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import typing
 from pathlib import Path
 
 import openai
 import pytest
 import requests
+from openai.resources.chat.completions import Completions
 from openai.types.shared import ReasoningEffort
 
 from grader.endpoint import config, harmony
@@ -82,11 +84,11 @@ def test_the_budget_trap(client) -> None:
 
     retried = _ask(client, POWERS, max_tokens=1000)
     assert retried.choices[0].finish_reason == "stop" and retried.choices[0].message.content
-    assert (f"the reply used {retried.usage.completion_tokens} tokens, "
-            f"{retried.usage.completion_tokens_details.reasoning_tokens} of\nthem reasoning") in LESSON
+    assert (f"the recorded reply used {retried.usage.completion_tokens} tokens, "
+            f"{retried.usage.completion_tokens_details.reasoning_tokens} of them reasoning") in " ".join(LESSON.split())
     lower = _ask(client, POWERS, max_tokens=100, reasoning_effort="low")
     assert lower.choices[0].finish_reason == "stop"
-    assert f"this question needs {lower.usage.completion_tokens} tokens in all" in LESSON
+    assert f"this question needs {lower.usage.completion_tokens} tokens in all" in " ".join(LESSON.split())
 
 
 def test_system_and_developer_render_the_same_prompt(endpoint, client) -> None:
@@ -127,3 +129,10 @@ def test_reasoning_sent_back_is_passed_through_and_dropped(client, session) -> N
                           {"role": "assistant", "content": answer.content, "reasoning": answer.reasoning})]
     assert sizes[0] == sizes[1]
     assert session.requests()[-1].messages()[1]["reasoning"] == answer.reasoning  # the SDK sent the extra key
+
+
+def test_max_tokens_is_deprecated_in_the_sdk_s_own_docstring() -> None:
+    doc = " ".join(inspect.getsource(Completions).split())  # create() is overloaded: the text is in the source
+    assert "max_tokens: The maximum number of" in doc
+    assert "This value is now deprecated in favor of `max_completion_tokens`" in doc
+    assert "calls that field deprecated in favour of `max_completion_tokens`" in " ".join(LESSON.split())

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import openai
@@ -11,6 +20,7 @@ import pytest
 import requests
 
 from grader.endpoint import config, recordings
+from grader.runner import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = (ROOT / "lessons/06-streaming.md").read_text()
@@ -142,7 +152,93 @@ def test_offline_timing_the_lesson_quotes(endpoint, session) -> None:
     stream = _client(endpoint, session).chat.completions.create(
         model=config.SERVED_MODEL, messages=[{"role": "user", "content": "Write a haiku about waiting."}], stream=True)
     chunks = list(stream)
+    token = next(n for n, c in enumerate(chunks) if c.choices and getattr(c.choices[0].delta, "reasoning", None))
     first = next(n for n, c in enumerate(chunks) if c.choices and c.choices[0].delta.content)
-    at = [(pacing.first_ms + n * pacing.per_event_ms) / 1000 for n in (first, len(chunks))]  # [DONE] is one more
-    assert "they are roughly 3 s\nand 3.5 s" in LESSON
-    assert 2.5 <= at[0] <= 3.3 and 3.0 <= at[1] <= 3.8
+    at = [(pacing.first_ms + n * pacing.per_event_ms) / 1000 for n in (token, first, len(chunks))]  # [DONE] is one more
+    assert "they are roughly 0.4 s, 3 s and 3.5 s" in " ".join(LESSON.split())
+    assert 0.35 <= at[0] <= 0.45 and 2.5 <= at[1] <= 3.3 and 3.0 <= at[2] <= 3.8
+
+
+def test_stream_retry_retries_only_a_broken_stream(endpoint, session) -> None:
+    """A 401 from create() is not a broken stream: one request, and the script stops with the error."""
+    settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": "sk-not-the-key", "MODEL": config.SERVED_MODEL}
+    run = run_script("examples/06/stream_retry.py", ROOT, settings)
+    assert run.exit_code != 0 and "AuthenticationError" in run.stderr
+    assert [r.status for r in session.requests()] == [401]
+    assert issubclass(openai.APIStatusError, openai.APIError), "why the try must not wrap create()"
+    assert "`except openai.APIError` and tries again would send a bad key three more times" in " ".join(LESSON.split())
+
+
+@contextmanager
+def _server(reply: Callable[[socket.socket], None]) -> Iterator[str]:
+    """A one-connection HTTP server on loopback that reads the whole request and lets `reply` write the answer."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            received = b""
+            while b"\r\n\r\n" not in received:
+                received += conn.recv(65536)
+            head, body = received.split(b"\r\n\r\n", 1)
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            while length and len(body) < int(length.group(1)):
+                body += conn.recv(65536)
+            reply(conn)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        thread.join(10)
+        listener.close()
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_requests_timeout_limits_each_wait_not_the_call(stream: bool) -> None:
+    pieces, gap, timeout = 6, 0.15, 0.6
+
+    def trickle(conn: socket.socket) -> None:
+        conn.sendall(f"HTTP/1.1 200 OK\r\nContent-Length: {pieces}\r\nConnection: close\r\n\r\n".encode())
+        for _ in range(pieces):
+            time.sleep(gap)
+            conn.sendall(b"x")
+
+    with _server(trickle) as url:
+        started = time.perf_counter()
+        response = requests.get(url, timeout=timeout, stream=stream)
+        body = b"".join(response.iter_content(1)) if stream else response.content
+        took = time.perf_counter() - started
+    assert body == b"x" * pieces and took > timeout, "the whole call outlived its timeout, and no error was raised"
+    assert "It never limits the call as a whole, streaming or not" in " ".join(LESSON.split())
+
+
+def test_the_sdk_ends_a_stream_quietly_when_the_body_stops_early() -> None:
+    chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m",
+             "choices": [{"index": 0, "delta": {"content": "Half"}, "finish_reason": None}]}
+
+    def cut(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+                     + f"data: {json.dumps(chunk)}\n\n".encode())
+
+    with _server(cut) as url:
+        client = openai.OpenAI(base_url=f"{url}/v1", api_key="x", max_retries=0)
+        chunks = list(client.chat.completions.create(model="m", messages=STORY, stream=True))
+    assert [c.choices[0].delta.content for c in chunks] == ["Half"] and chunks[-1].choices[0].finish_reason is None
+    assert "it also stops it, without any error, when the body simply ends" in " ".join(LESSON.split())
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_python_holds_printed_text_until_a_line_break_even_on_a_terminal(terminal: bool) -> None:
+    ask = [sys.executable, "-c", "import sys; sys.stderr.write(repr(sys.stdout.line_buffering))"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # Python's default, as a learner runs it
+    if terminal:
+        main, secondary = pty.openpty()
+        with os.fdopen(main, "rb") as _:
+            done = subprocess.run(ask, stdout=secondary, stderr=subprocess.PIPE, env=env, check=True)
+        os.close(secondary)
+    else:
+        done = subprocess.run(ask, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, check=True)
+    assert done.stderr.decode() == repr(terminal), "a terminal is line-buffered, a pipe is not even that"
+    assert "for a terminal it writes the buffer out at each line break" in " ".join(LESSON.split())

@@ -13,10 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import openai
 import pytest
 import requests
 from openai import _constants
+from openai._models import FinalRequestOptions
 
 from grader.endpoint import Endpoint, config, recordings
 from grader.endpoint.session import LoggedRequest, Session
@@ -248,3 +250,56 @@ def test_the_drills_the_lesson_lists_exist() -> None:
     assert first["drill-stall"].delay_s == 2.5 and "says nothing for 2.5 seconds" in LESSON
     outage = next(i for i in RECORDING.interactions if i.name == "drill-outage").responses or []
     assert [r.status for r in outage] == [503] * 9 + [200] and "503 nine times in a row" in LESSON
+
+
+def test_the_root_of_the_tree_and_the_validation_error() -> None:
+    assert openai.APIError.__mro__[1] is openai.OpenAIError and openai.OpenAIError.__mro__[1] is Exception
+    assert issubclass(openai.APIResponseValidationError, openai.APIError)
+    assert not issubclass(openai.APIResponseValidationError, (openai.APIStatusError, openai.APIConnectionError))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("OPENAI_API_KEY", raising=False)
+        missing = _raises(lambda: openai.OpenAI(base_url="http://127.0.0.1:1/v1"))
+    assert type(missing) is openai.OpenAIError, "a missing key is an OpenAIError, raised before any request"
+    for kind in (openai.OpenAIError, openai.APIError, openai.APIResponseValidationError):
+        assert f"{kind.__name__} " in LESSON, kind.__name__
+
+
+def test_x_should_retry_overrules_the_status() -> None:
+    client = openai.OpenAI(api_key="x", base_url="http://127.0.0.1:1/v1")
+    def should(status: int, **headers: str) -> bool:
+        return client._should_retry(httpx2.Response(status, headers=headers))
+    assert should(503) and not should(503, **{"x-should-retry": "false"})
+    assert not should(400) and should(400, **{"x-should-retry": "true"})
+    assert "`x-should-retry: true` makes the SDK retry whatever the status" in " ".join(LESSON.split())
+
+
+def test_a_zero_retry_after_means_backoff_and_waits_stop_growing_at_the_cap() -> None:
+    client = openai.OpenAI(api_key="x", base_url="http://127.0.0.1:1/v1", max_retries=20)
+    options = FinalRequestOptions.construct(method="post", url="/chat/completions")
+    zero = [client._calculate_retry_timeout(20, options, httpx2.Headers({"retry-after": "0"})) for _ in range(50)]
+    assert all(0.375 <= wait <= 0.5 for wait in zero), "Retry-After: 0 falls back to the first backoff step"
+    late = [client._calculate_retry_timeout(20 - n, options, None) for n in (6, 7, 8, 12) for _ in range(25)]
+    assert all(6.0 <= wait <= 8.0 for wait in late), "from the cap on, waits are 6 to 8 s and grow no more"
+    prose = " ".join(LESSON.split())
+    assert "(and a wait of 0 counts as none)" in prose and "every wait is a random 6 to 8 seconds" in prose
+
+
+def test_a_body_cut_mid_read_is_not_a_connection_error() -> None:
+    assert issubclass(requests.exceptions.ChunkedEncodingError, requests.RequestException)
+    assert not issubclass(requests.exceptions.ChunkedEncodingError, (requests.ConnectionError, requests.Timeout))
+    backoff = (ROOT / "examples/08/backoff.py").read_text()
+    assert "requests.exceptions.ChunkedEncodingError) as exc:" in backoff
+    assert "It also backs off as usual on `Retry-After: 0`" in " ".join(LESSON.split())
+
+
+def test_the_deadline_sketch(endpoint, session) -> None:
+    sketch = LESSON.split("stream check the clock inside the loop over the chunks too. A sketch:\n\n```python\n")[1]
+    space: dict[str, Any] = {}
+    exec(sketch.split("\n```")[0], space)  # noqa: S102 - the lesson's own code
+    client = _client(endpoint, session)
+    answer = space["ask_by"](client, time.monotonic() + 10, model=MODEL, messages=[{"role": "user", "content": "hi"}])
+    assert answer.choices[0].message.content
+    with pytest.raises(TimeoutError):
+        space["ask_by"](client, time.monotonic() + 1.0, model=MODEL,
+                        messages=[{"role": "user", "content": "drill:stall Name one star."}])
+    assert "(3 × 600 seconds)" in LESSON and "no setting for a limit on the\nwhole call" in LESSON

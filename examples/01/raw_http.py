@@ -5,29 +5,27 @@ import os
 
 import requests
 
-base_url = os.environ["OPENAI_BASE_URL"].rstrip("/")
-api_key = os.environ["OPENAI_API_KEY"]
+endpoint = os.environ["OPENAI_BASE_URL"].rstrip("/")
+token = os.environ["OPENAI_API_KEY"]
 model = os.environ["MODEL"]
 
-payload = {
-    "model": model,
-    "messages": [
-        {"role": "system", "content": "You are a concise, friendly assistant."},
-        {"role": "user", "content": "Say hello in one short sentence."},
-    ],
-}
-headers = {
-    "Authorization": f"Bearer {api_key}",
-    "Content-Type": "application/json",
-}
+greeting = [
+    {"role": "system", "content": "You are a concise, friendly assistant."},
+    {"role": "user", "content": "Say hello in one short sentence."},
+]
 
-response = requests.post(f"{base_url}/chat/completions", headers=headers, json=payload, timeout=30)
-response.raise_for_status()
-data = response.json()
+answer = requests.post(
+    endpoint + "/chat/completions",
+    json={"model": model, "messages": greeting},  # json= also sets Content-Type: application/json
+    headers={"Authorization": "Bearer " + token},
+    timeout=30,
+)
+answer.raise_for_status()  # a 4xx or 5xx status stops the script here
+body = answer.json()
 
-print(json.dumps(data, indent=2))
+print(json.dumps(body, indent=2))
 print()
-print("Reply:", data["choices"][0]["message"]["content"])
-usage = data["usage"]
-print(f"Usage: {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion "
-      f"= {usage['total_tokens']} tokens")
+print("Reply:", body["choices"][0]["message"]["content"])
+counts = body["usage"]
+print("Usage:", counts["prompt_tokens"], "prompt +", counts["completion_tokens"], "completion =",
+      counts["total_tokens"], "tokens")

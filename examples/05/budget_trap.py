@@ -8,8 +8,8 @@ client = OpenAI(base_url=os.environ["OPENAI_BASE_URL"], api_key=os.environ["OPEN
 messages = [{"role": "user", "content": "Which is larger, 2^100 or 3^60? Answer in one sentence."}]
 
 
-def ask(max_tokens: int):
-    return client.chat.completions.create(model=os.environ["MODEL"], messages=messages, max_tokens=max_tokens)
+def ask(budget: int):
+    return client.chat.completions.create(model=os.environ["MODEL"], messages=messages, max_completion_tokens=budget)
 
 
 response = ask(100)

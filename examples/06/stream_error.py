@@ -17,12 +17,14 @@ payload = {
 response = requests.post(f"{base_url}/chat/completions", headers=headers, json=payload, stream=True, timeout=30)
 response.raise_for_status()  # passes: the status was 200 before the error happened
 
+done = False
 for line in response.iter_lines():
     text = line.decode("utf-8")
     if not text.startswith("data: "):
         continue
     data = text.removeprefix("data: ")
     if data == "[DONE]":
+        done = True
         break
     event = json.loads(data)
     if "error" in event:  # an error event has no choices, only the error
@@ -32,3 +34,5 @@ for line in response.iter_lines():
     if content:
         print(content, end="", flush=True)
 print()
+if not done:
+    sys.exit("The stream stopped before data: [DONE]; the story above is incomplete.")

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 import requests
 
@@ -20,6 +21,7 @@ payload = {
 response = requests.post(f"{base_url}/chat/completions", headers=headers, json=payload, stream=True, timeout=30)
 response.raise_for_status()
 
+done = False
 for line in response.iter_lines():
     if not line:  # the blank line that ends each event
         continue
@@ -28,9 +30,12 @@ for line in response.iter_lines():
         continue
     data = text.removeprefix("data: ")
     if data == "[DONE]":  # the end of the stream; it is not JSON
+        done = True
         break
     chunk = json.loads(data)
     delta = chunk["choices"][0]["delta"]
     if delta.get("content"):  # the role chunk, reasoning deltas and the final chunk carry no content
         print(delta["content"], end="", flush=True)
 print()
+if not done:  # the body ended without [DONE]: whatever was printed is only part of the answer
+    sys.exit("The stream stopped before data: [DONE]; the answer above is incomplete.")

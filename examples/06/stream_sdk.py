@@ -11,15 +11,20 @@ client = OpenAI(
 
 
 def stream_reply(messages: list[dict]) -> str:
-    """Print the answer as it arrives and return it whole."""
+    """Print the answer as it arrives and return it whole; raise if the stream never finished."""
     stream = client.chat.completions.create(model=os.environ["MODEL"], messages=messages, stream=True)
-    pieces = []
+    pieces, finish_reason = [], None
     for chunk in stream:
-        delta = chunk.choices[0].delta
-        if delta.content:  # None on reasoning chunks and on the final chunk
-            print(delta.content, end="", flush=True)
-            pieces.append(delta.content)
+        choice = chunk.choices[0]
+        if choice.delta.content:  # None on reasoning chunks
+            print(choice.delta.content, end="", flush=True)
+            pieces.append(choice.delta.content)
+        finish_reason = choice.finish_reason or finish_reason
     print()
+    if finish_reason is None:  # the SDK ends the loop quietly when the body stops early
+        raise RuntimeError("The stream ended without a finish_reason: the reply is incomplete.")
+    if finish_reason == "length":
+        print("[cut off: the reply ran out of tokens]")
     return "".join(pieces)
 
 

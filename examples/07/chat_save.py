@@ -13,7 +13,8 @@ client = OpenAI(
 model = os.environ["MODEL"]
 history_file = Path("work/history.json")
 
-messages = [{"role": "system", "content": "You are a friendly assistant. Keep answers short."}]
+system = {"role": "system", "content": "You are a friendly assistant. Keep answers short."}
+messages = [system]
 
 while True:
     try:
@@ -31,7 +32,10 @@ while True:
         continue
     if line.strip() == "/load":
         if history_file.exists():
-            messages = json.loads(history_file.read_text(encoding="utf-8"))
+            saved = json.loads(history_file.read_text(encoding="utf-8"))
+            # The file is input: keep its user and assistant turns only, and your own system message.
+            turns = [m for m in saved if m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
+            messages = [system] + turns
             print(f"loaded {len(messages)} messages from {history_file}")
         else:
             print(f"nothing saved yet in {history_file}")
@@ -40,6 +44,10 @@ while True:
     messages.append({"role": "user", "content": line})
     response = client.chat.completions.create(model=model, messages=messages)
     reply = response.choices[0].message.content
+    if not reply:  # "length" can leave no answer at all (Section 05): never append None as a turn
+        messages.pop()  # take your line back, so every user message keeps its reply
+        print(f"(no answer: finish_reason {response.choices[0].finish_reason!r}; try again)")
+        continue
     messages.append({"role": "assistant", "content": reply})
 
     print("assistant>", reply)

@@ -25,10 +25,17 @@ while True:
     messages.append({"role": "user", "content": line})
     stream = client.chat.completions.create(model=model, messages=messages, stream=True)
     print("assistant> ", end="", flush=True)
-    pieces = []
+    pieces, finish_reason = [], None
     for chunk in stream:
-        if chunk.choices and chunk.choices[0].delta.content:
+        if not chunk.choices:
+            continue
+        if chunk.choices[0].delta.content:
             print(chunk.choices[0].delta.content, end="", flush=True)
             pieces.append(chunk.choices[0].delta.content)
+        finish_reason = chunk.choices[0].finish_reason or finish_reason
     print()
+    if not pieces or finish_reason is None:  # no answer, or a stream that stopped early (Section 06)
+        messages.pop()  # take your line back, so every user message keeps a whole reply
+        print(f"(no complete answer: finish_reason {finish_reason!r}; try again)")
+        continue
     messages.append({"role": "assistant", "content": "".join(pieces)})

@@ -9,7 +9,9 @@ client = OpenAI(
     api_key=os.environ["OPENAI_API_KEY"],
 )
 model = os.environ["MODEL"]
-BUDGET = 250  # prompt tokens per request: tiny on purpose, so trimming starts within a few turns
+WINDOW = 1250  # a pretend context window, tiny on purpose so trimming starts within a few turns
+REPLY = 1000  # kept free for the reply, reasoning included (Section 05's budget trap)
+BUDGET = WINDOW - REPLY  # 250 prompt tokens per request
 
 
 def count_tokens(messages):
@@ -39,8 +41,12 @@ while True:
     messages.append({"role": "user", "content": line})
     trim(messages)
     sent = len(messages)
-    response = client.chat.completions.create(model=model, messages=messages)
+    response = client.chat.completions.create(model=model, messages=messages, max_completion_tokens=REPLY)
     reply = response.choices[0].message.content
+    if not reply:  # "length" can leave no answer at all (Section 05): never append None as a turn
+        messages.pop()  # take your line back, so every user message keeps its reply
+        print(f"(no answer: finish_reason {response.choices[0].finish_reason!r}; try again)")
+        continue
     messages.append({"role": "assistant", "content": reply})
 
     print("assistant>", reply)

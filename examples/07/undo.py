@@ -33,6 +33,10 @@ while True:
     messages.append({"role": "user", "content": line})
     response = client.chat.completions.create(model=model, messages=messages)
     reply = response.choices[0].message.content
+    if not reply:  # "length" can leave no answer at all (Section 05): never append None as a turn
+        messages.pop()  # take your line back, so every user message keeps its reply
+        print(f"(no answer: finish_reason {response.choices[0].finish_reason!r}; try again)")
+        continue
     messages.append({"role": "assistant", "content": reply})
 
     print("assistant>", reply)

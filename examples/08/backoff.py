@@ -26,9 +26,9 @@ def server_message(response):
 
 
 def seconds_to_wait(attempt, response):
-    """The server's Retry-After if it sent one in seconds; else exponential backoff with jitter."""
+    """The server's Retry-After if it asked for a wait in seconds; else exponential backoff with jitter."""
     retry_after = response.headers.get("retry-after") if response is not None else None
-    if retry_after is not None and retry_after.isdigit():
+    if retry_after is not None and retry_after.isdigit() and int(retry_after) > 0:  # "0" is no reason to hurry
         return float(retry_after)
     delay = min(BASE_DELAY * 2 ** (attempt - 1), MAX_DELAY)
     return delay * random.uniform(0.75, 1.0)
@@ -39,7 +39,7 @@ def post_with_retries(payload):
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             response = requests.post(f"{base_url}/chat/completions", headers=headers, json=payload, timeout=(5, 60))
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             response, problem = None, type(exc).__name__
         else:
             if response.status_code == 200:
