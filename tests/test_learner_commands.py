@@ -31,13 +31,13 @@ def test_progress_into_a_closed_pipe_ends_without_a_traceback() -> None:
 
 
 def test_examples_with_an_unreachable_endpoint_say_so_in_a_few_lines() -> None:
-    with socket.socket() as probe:  # a loopback port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "OPENAI_API_KEY": "sk-test",
-           "MODEL": "openai/gpt-oss-120b"}
-    done = subprocess.run([sys.executable, "-m", "grader", "examples", "01"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    with socket.socket() as held:  # bound, never listening: connections are refused, and no other test gets the port
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        env = {**os.environ, "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1", "OPENAI_API_KEY": "sk-test",
+               "MODEL": "openai/gpt-oss-120b"}
+        done = subprocess.run([sys.executable, "-m", "grader", "examples", "01"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert f"nothing answered at http://127.0.0.1:{port}/v1/models" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr and "$ python" not in done.stdout

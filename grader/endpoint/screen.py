@@ -26,11 +26,11 @@ def port_taken(host: str, port: int, exc: OSError) -> str:
 
 def banner(host: str, port: int, api_key: str, model: str, stand_ins: bool) -> str:
     settings = {"OPENAI_BASE_URL": f"http://{host}:{port}/v1", "OPENAI_API_KEY": api_key, "MODEL": model}
-    others = ("any other question gets a stand-in reply that says so" if stand_ins
-              else "any other question gets this section's reply for any question, as in grading")
+    others = ("any other\nquestion gets a stand-in reply that says so" if stand_ins
+              else "any other\nquestion gets this section's reply for any question, as in grading")
     lines = [
-        f"The course's offline endpoint is listening on {host}:{port}. It replays recorded replies:",
-        f"no key, no cost, and no model. The lessons' own prompts get their recorded replies; {others}.",
+        f"The course's offline endpoint is listening on {host}:{port}. It replays recorded replies: no key,",
+        f"no cost, and no model. The lessons' own prompts get their recorded replies; {others}.",
         "",
         "Paste these three lines into the terminal where you run your scripts:",
         "",
