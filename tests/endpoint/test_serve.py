@@ -129,3 +129,21 @@ def test_enter_on_the_servers_terminal_starts_every_drill_over(screen: Screen) -
     ask(screen, "drill:outage Name one river.")
     last = screen.wait_for("'drill:outage Name one river.'", 2)[-1]
     assert "reply 1 of 10" in last
+
+
+def test_a_catch_all_answers_its_own_lesson_prompt_from_its_own_section(screen: Screen) -> None:
+    """polite_batch.py's question reaches Section 08's generic answer (its lesson_prompts), not Section 01's."""
+    ask(screen, "Name a planet.")
+    [line] = screen.wait_for("'Name a planet.'")
+    assert "-> recording 08/any-question  [200]" in line
+
+
+def test_a_summary_of_a_transcript_that_lost_the_name_does_not_know_it(screen: Screen) -> None:
+    """Section 07: a summariser sent only the later turns (the earlier summary dropped) cannot name Priya."""
+    transcript = ("user: Any ideas for my first evening there?\n"
+                  "assistant: Watch the sunset from the Miradouro da Senhora do Monte, then walk down to Alfama.")
+    answer = requests.post(screen.base_url + "/chat/completions", headers={"Authorization": f"Bearer {KEY}"}, json={
+        "model": MODEL, "messages": [{"role": "system", "content": "Summarise this conversation in at most three "
+                                      "sentences. Keep every name, place, date, number and decision."},
+                                     {"role": "user", "content": transcript}]}, timeout=30)
+    assert "Priya" not in reply(answer)
