@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import paths, progress, report
@@ -64,8 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except RecordingError as exc:
         print(f"Cannot start the offline endpoint: {exc}", file=sys.stderr)
         return 2
-    serve_forever(loaded, args.port, args.key)
-    return 0
+    return serve_forever(loaded, args.port, args.key, stand_ins=args.section is None)
 
 
 def cmd_examples(args: argparse.Namespace) -> int:
@@ -97,8 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     watch.add_argument("section")
     watch.set_defaults(func=cmd_watch)
 
-    serve = sub.add_parser("serve", help="run the offline (recorded) endpoint for your own scripts")
-    serve.add_argument("--port", type=int, default=8765)
+    serve = sub.add_parser("serve", help="run the offline (recorded) endpoint for your own scripts",
+                           description="Run the offline (recorded) endpoint on 127.0.0.1 until Ctrl+C. "
+                                       "If the port is taken, pick another: --port 8766 (or: make serve PORT=8766).")
+    serve.add_argument("--port", type=int, default=8765,
+                       help="the port to listen on (default 8765; 0 picks a free one)")
     serve.add_argument("--key", default="offline-course-key", help="the API key the offline endpoint accepts")
     serve.add_argument("--section", type=lambda n: n.zfill(2),
                        help="answer from one section's recordings only, exactly as its grading does")
@@ -114,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `make progress | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's own flush stays quiet
+        return 0 if args.command == "progress" else 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,10 +30,11 @@ ROUTES = {
     "/health": "GET",
 }
 OFFLINE_REPLY = Reply(
-    reasoning="No recording matches this request, so the offline endpoint answers with its stand-in reply.",
+    reasoning="No recording was made for this request, so the offline endpoint answers with its stand-in reply.",
     content=(
-        "(offline endpoint) This is the course's recorded endpoint. It has no recording for this exact request, "
-        "so this is a stand-in reply. Point OPENAI_BASE_URL at a live server to get a real answer."
+        "(offline endpoint) This is a stand-in, not an answer: the course's recorded endpoint has no recording "
+        "for this question, and no model behind it. The lessons' own prompts get the replies recorded for them. "
+        "Point OPENAI_BASE_URL at a live server to get a real answer."
     ),
 )
 
@@ -75,14 +76,18 @@ class Settings:
     """How the endpoint behaves beyond the recordings."""
 
     grading: bool = True  # on a miss: explain (grading) or answer a stand-in reply (offline)
+    stand_ins: bool = False  # make serve: a catch-all answers a question it was not recorded for with the stand-in
     pace: float = 1.0  # multiplies recorded stream pacing; 0 sends events back to back
     index: matcher.Index = field(default_factory=lambda: matcher.Index([]))
 
 
 class EndpointApp:
-    def __init__(self, recordings: list[RecordingFile], session: Session, *, grading: bool, pace: float) -> None:
-        self.settings = Settings(grading, pace, matcher.Index([i for r in recordings for i in r.interactions]))
+    def __init__(self, recordings: list[RecordingFile], session: Session, *, grading: bool, pace: float,
+                 stand_ins: bool = False) -> None:
+        self.settings = Settings(grading, stand_ins, pace, matcher.Index([i for r in recordings for i in r.interactions]))
         self.session = session
+        self.sections = {id(i): r.section for r in recordings for i in r.interactions}
+        self.on_answer: Callable[[LoggedRequest], None] | None = None  # make serve's screen
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -128,6 +133,8 @@ class EndpointApp:
             entry.response = response.payload
         if not isinstance(response, StreamingResponse):
             entry.first_byte = entry.finished = time.time()
+        if self.on_answer is not None:
+            self.on_answer(entry)
         return response
 
     @staticmethod
@@ -183,7 +190,8 @@ class EndpointApp:
         )
 
     def _find(self, entry: LoggedRequest) -> tuple[Recorded, str | None]:
-        found = self.settings.index.find(matcher.Request(entry.method, entry.path, entry.body))
+        request = matcher.Request(entry.method, entry.path, entry.body)
+        found = self.settings.index.find(request)
         if isinstance(found, matcher.Miss):
             entry.miss = found.explain()
             if self.settings.grading:
@@ -194,9 +202,20 @@ class EndpointApp:
                         "NoRecordingError", 400,
                     ),
                 )
+            entry.stand_in = True
             return Recorded(reply=OFFLINE_REPLY), None
-        entry.interaction = found.name
-        return found.response_for(self.session.next_call(found.name, found.restart_after_s)), found.name
+        if self.settings.stand_ins and matcher.answers_any_text(found.match):
+            own = self.settings.index.own_recording(request)
+            if own is None:  # a reply recorded for another question would pass for an answer to this one
+                entry.interaction, entry.recording, entry.stand_in = found.name, self.sections.get(id(found)), True
+                return Recorded(reply=OFFLINE_REPLY), None
+            found = own
+        entry.interaction, entry.recording = found.name, self.sections.get(id(found))
+        steps = len(found.responses or [None])
+        number = self.session.next_call(f"{entry.recording}/{found.name}", found.restart_after_s, length=steps)
+        if steps > 1:
+            entry.step = (min(number, steps - 1) + 1, steps)
+        return found.response_for(number), found.name
 
     async def _chat(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
         parsed = validation.parse(validation.ChatRequest, body)

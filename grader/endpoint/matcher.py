@@ -174,6 +174,14 @@ def mismatches(match: Match, request: Request, *, first_only: bool = False) -> l
     return problems
 
 
+TEXT_CONDITIONS = ("last_user_contains", "system_contains", "any_message_contains", "prompt_contains")
+
+
+def answers_any_text(match: Match) -> bool:
+    """A catch-all: the match reads none of the request's text, so it answers questions it was never recorded for."""
+    return all(getattr(match, name) is None for name in TEXT_CONDITIONS)
+
+
 def specificity(match: Match) -> int:
     """How many conditions a match sets: the most specific matching interaction wins."""
     score = 0
@@ -219,6 +227,16 @@ class Index:
         near = sorted(((mismatches(i.match, request), n, i.name) for n, i in enumerate(candidates)),
                       key=lambda item: (len(item[0]), item[1]))
         return Miss([(name, problems) for problems, _, name in near[:3]])
+
+    def own_recording(self, request: Request) -> Interaction | None:
+        """The most specific interaction recorded for this very request (`make serve`): one that reads its text,
+        or a catch-all that lists it among its lesson prompts. None when only catch-alls would answer."""
+        for interaction in self.by_route.get(request.route, []):
+            prompts = interaction.lesson_prompts or []
+            own = not answers_any_text(interaction.match) or any(p.lower() in request.last_user_lower for p in prompts)
+            if own and not mismatches(interaction.match, request, first_only=True):
+                return interaction
+        return None
 
 
 def find(interactions: list[Interaction], request: Request) -> Interaction | Miss:

@@ -128,6 +128,9 @@ class Interaction(Strict):
     restart_after_s: float | None = Field(
         default=None, description="responses start over once the interaction has been idle this long (offline reruns)"
     )
+    lesson_prompts: list[str] | None = Field(
+        default=None, description="a catch-all's own prompts (phrases of the last user message): `make serve` answers "
+                                  "these with it, and other questions with its stand-in reply")
     provenance: Provenance | None = None
 
     @model_validator(mode="after")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
 
 import uvicorn
 
-from . import config, recordings
+from . import config, recordings, screen
 from .app import DroppedByRecording, EndpointApp
 from .session import Session
 
@@ -88,16 +90,34 @@ class Endpoint:
         self.stop()
 
 
-def serve_forever(files: list[recordings.RecordingFile], port: int, api_key: str) -> None:
-    """The learner's offline endpoint: realistic pacing, a stand-in reply on a miss."""
-    app = EndpointApp(files, Session(api_key), grading=False, pace=1.0)
-    settings = {"OPENAI_BASE_URL": f"http://{LOOPBACK}:{port}/v1", "OPENAI_API_KEY": api_key,
-                "MODEL": config.SERVED_MODEL}
-    print("The course's offline endpoint is listening. It replays recorded replies: no key, no cost,")
-    print("and no real model, so your own questions get the closest recorded reply, not a real answer.\n")
-    print("Paste these three lines into the terminal where you run your scripts:\n")
-    for name, value in settings.items():
-        print(f"export {name}={value}")
-    print("\n(PowerShell: " + "; ".join(f'$env:{n}="{v}"' for n, v in settings.items()) + ")")
-    print("\nPress Ctrl+C to stop.", flush=True)
-    _uvicorn(app, host=LOOPBACK, port=port).run()
+def listen(port: int) -> socket.socket:
+    """A socket listening on `port` on loopback (0 picks a free one); OSError when the port is taken."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if os.name != "nt":  # on Windows the option would let a second server share the port silently
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((LOOPBACK, port))
+        sock.listen(2048)  # uvicorn's backlog: connections queue from now on, before uvicorn accepts them
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve_forever(files: list[recordings.RecordingFile], port: int, api_key: str, *, stand_ins: bool = True) -> int:
+    """The learner's offline endpoint: bound first, then announced; realistic pacing; each request on the screen."""
+    try:
+        sock = listen(port)
+    except OSError as exc:
+        print(screen.port_taken(LOOPBACK, port, exc), file=sys.stderr)
+        return 2
+    session = Session(api_key, rewind=True)
+    app = EndpointApp(files, session, grading=False, pace=1.0, stand_ins=stand_ins)
+    app.on_answer = screen.show
+    print(screen.banner(LOOPBACK, sock.getsockname()[1], api_key, config.SERVED_MODEL, stand_ins), flush=True)
+    threading.Thread(target=screen.restart_on_enter, args=(session,), daemon=True).start()
+    try:
+        _uvicorn(app).run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0

@@ -33,6 +33,9 @@ class LoggedRequest:
     status: int = 0
     response: Any = None  # the JSON body sent back, or for a stream the list of event payloads
     interaction: str | None = None
+    recording: str | None = None  # the section whose recording answered, e.g. "01"
+    stand_in: bool = False  # answered with the offline stand-in reply, not a recording made for this request
+    step: tuple[int, int] | None = None  # a sequence's reply number and length, e.g. (1, 2)
     miss: str | None = None
     first_byte: float | None = None
     finished: float | None = None
@@ -75,10 +78,15 @@ class LoggedRequest:
 
 
 class Session:
-    """What one graded run (or one offline server) sees and remembers."""
+    """What one graded run (or one offline server) sees and remembers.
 
-    def __init__(self, api_key: str) -> None:
+    With `rewind` (the learner's offline server, where runs are invisible), a sequence that has played to
+    its end makes every sequence start over: asking a finished drill again means the script runs again.
+    """
+
+    def __init__(self, api_key: str, *, rewind: bool = False) -> None:
         self.api_key = api_key
+        self.rewind = rewind
         self.log: list[LoggedRequest] = []
         self.calls: Counter[str] = Counter()
         self.last_call: dict[str, float] = {}
@@ -88,8 +96,8 @@ class Session:
         with self._lock:
             self.log.append(entry)
 
-    def next_call(self, interaction: str, restart_after: float | None = None) -> int:
-        """How many times this interaction answered before: sequences step through responses.
+    def next_call(self, interaction: str, restart_after: float | None = None, *, length: int = 1) -> int:
+        """How many times this interaction answered before: sequences (`length` responses) step through them.
 
         With `restart_after`, an interaction idle for that many seconds counts from 0 again.
         """
@@ -99,9 +107,16 @@ class Session:
             self.last_call[interaction] = moment
             if restart_after is not None and idle >= restart_after:
                 self.calls[interaction] = 0
+            if self.rewind and length > 1 and self.calls[interaction] >= length:
+                self.calls.clear()
             number = self.calls[interaction]
             self.calls[interaction] += 1
             return number
+
+    def restart_sequences(self) -> None:
+        """Every sequence starts again from its first response."""
+        with self._lock:
+            self.calls.clear()
 
     def requests(self) -> list[LoggedRequest]:
         with self._lock:
