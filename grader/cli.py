@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="the port to listen on (default 8765; 0 picks a free one)")
     serve.add_argument("--key", default="offline-course-key", help="the API key the offline endpoint accepts")
     serve.add_argument("--section", type=lambda n: n.zfill(2),
-                       help="answer from one section's recordings only, exactly as its grading does")
+                       help="answer from one section's recordings only (the replies its grading gives; the README "
+                            "lists what still differs)")
     serve.set_defaults(func=cmd_serve)
 
     examples = sub.add_parser("examples", help="run a section's reference solutions (live endpoint from .env, else offline)")
