@@ -6,6 +6,8 @@ A lesson marks its steps with HTML comments, invisible when the Markdown is rend
     <!-- append: work/hello.py -->   the next code block is added to the end of the file
     <!-- run -->                     each `python work/...` line of the next code block is run
     <!-- run: fails -->              the same, and the run is expected to exit with an error
+    <!-- your-turn: work/x.py -->    the learner writes the file from the subsection's spec and hints (no code
+                                     block follows); a replay copies the file's reference from examples/NN
 """
 
 from __future__ import annotations
@@ -14,15 +16,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MARKER = re.compile(r"<!--\s*(file|append|run)(?::\s*(\S+))?\s*-->")
+MARKER = re.compile(r"<!--\s*(file|append|run|your-turn)(?::\s*(\S+))?\s*-->")
+HEADING = re.compile(r"^#{2,3} .*$", re.MULTILINE)
 FENCE = re.compile(r"^```[\w-]*\n(.*?)^```", re.S | re.M)
 
 
 @dataclass(frozen=True)
 class Step:
-    action: str  # "file", "append" or "run"
+    action: str  # "file", "append", "run" or "your-turn"
     target: str  # the file path, or for run: "" or "fails"
-    code: str
+    code: str  # for your-turn: the text after the marker, its heading to the next one (spec, hints, pointer)
     line: int  # where the marker stands in the lesson, for error messages
 
     def commands(self) -> list[str]:
@@ -34,12 +37,22 @@ def steps(lesson: Path) -> list[Step]:
     text = lesson.read_text(encoding="utf-8")
     found = []
     for marker in MARKER.finditer(text):
+        line = text.count("\n", 0, marker.start()) + 1
+        if marker.group(1) == "your-turn":
+            found.append(Step("your-turn", marker.group(2) or "", _subsection(text, marker.end()), line))
+            continue
         fence = FENCE.search(text, marker.end())
         if fence is None:
-            raise ValueError(f"{lesson}:{text.count(chr(10), 0, marker.start()) + 1}: a marker with no code block after it")
-        line = text.count("\n", 0, marker.start()) + 1
+            raise ValueError(f"{lesson}:{line}: a marker with no code block after it")
         found.append(Step(marker.group(1), marker.group(2) or "", fence.group(1), line))
     return found
+
+
+def _subsection(text: str, start: int) -> str:
+    """From `start` through the first heading after it and the text under it, up to the next `##`/`###` heading."""
+    heading = HEADING.search(text, start)
+    following = HEADING.search(text, heading.end()) if heading else None
+    return text[start:following.start() if following else None].lstrip()
 
 
 def apply(step: Step, root: Path) -> None:

@@ -53,12 +53,14 @@ def _run(endpoint: Endpoint, script: str, stdin: str | None, cwd: Path) -> str:
 
 
 def test_the_code_the_lesson_types_is_the_reference() -> None:
-    final = {}
+    final, yours = {}, set()
     for step in lessons.steps(LESSON_PATH):
         if step.action == "file":
             final[Path(step.target).name] = step.code
+        elif step.action == "your-turn":  # no code in the lesson: the learner writes it, the reference is one way
+            yours.add(Path(step.target).name)
     shared = [name for name in final if (EXAMPLES / name).exists()]
-    assert {"chat.py", "chat_save.py", "trim.py", "summarize.py", "forgetful.py"} <= set(shared)
+    assert {"chat.py", "chat_save.py", "trim.py", "summarize.py", "forgetful.py"} <= set(shared) | yours
     for name in shared:
         assert final[name] == (EXAMPLES / name).read_text(encoding="utf-8"), name
 
@@ -70,7 +72,7 @@ OUTPUT = re.compile(r"```bash\npython work/(\w+)\.py(?: < (examples/07/\w+\.txt)
 def test_outputs_the_lesson_shows(section_endpoint: Endpoint, tmp_path: Path) -> None:
     course = _scratch(tmp_path)
     shown = OUTPUT.findall(LESSON)
-    assert {name for name, _, _ in shown} == {"forgetful", "chat", "chat_save", "trim", "summarize"}
+    assert {name for name, _, _ in shown} == {"forgetful", "chat", "summarize"}  # the others are your-turn steps
     for name, stdin_file, block in shown:
         stdin = (ROOT / stdin_file).read_text(encoding="utf-8") if stdin_file else None
         assert _run(section_endpoint, f"examples/07/{name}.py", stdin, course) == block, name
@@ -78,8 +80,20 @@ def test_outputs_the_lesson_shows(section_endpoint: Endpoint, tmp_path: Path) ->
     blocks = {name: block for name, _, block in shown}
     growth = re.findall(r"\((\d+) prompt tokens\)", blocks["chat"])
     assert f"Look at the token counts: {', '.join(growth)}." in prose
-    trimmed = re.findall(r"\((\d+) messages, (\d+) prompt tokens\)", blocks["trim"])
-    assert f"dropped the first exchange and sent {trimmed[3][1]}." in prose
+    trip = (EXAMPLES / "trip.txt").read_text(encoding="utf-8")
+    trimmed = re.findall(r"\((\d+) messages, (\d+) prompt tokens\)", _run(section_endpoint, "examples/07/trim.py",
+                                                                         trip, course))
+    sizes = [int(n) for n, _ in trimmed]
+    tokens = [t for _, t in trimmed]
+    assert sizes == [2, 4, 6, 6, 6, 6] and "every request holds 6 messages" in prose
+    assert f"send 2, 4 and 6 messages, of {tokens[0]}, {tokens[1]} and {tokens[2]} prompt tokens" in prose
+    assert f"dropped the first exchange and sent {tokens[3]}." in prose
+    assert f"stays under 250 ({tokens[3]}, {tokens[4]}, {tokens[5]})" in prose
+    saved = _run(section_endpoint, "examples/07/chat_save.py", (EXAMPLES / "save.txt").read_text(), course)
+    assert [line for line in saved.splitlines() if "messages" in line] == [
+        "you> saved 3 messages to work/history.json", "you> loaded 3 messages from work/history.json"]
+    assert "`/save` reports 3 messages" in prose and "`/load` reports 3 messages again" in prose
+    assert "Rust" in saved.splitlines()[-2] and "the last reply says she is learning Rust" in prose
 
 
 def test_the_saved_file_the_lesson_shows(section_endpoint: Endpoint, tmp_path: Path) -> None:
@@ -99,7 +113,7 @@ def test_numbers_the_trimming_paragraph_quotes() -> None:
     for n in range(1, 4):
         messages += [{"role": "user", "content": lines[n - 1]}, {"role": "assistant", "content": replies[f"trip-{n}"]}]
     untrimmed = len(harmony.chat_prompt_tokens({"messages": messages + [{"role": "user", "content": lines[3]}]}))
-    assert f"At the fourth it would have been\n{untrimmed} tokens" in LESSON
+    assert f"At the fourth it would have been {untrimmed} tokens" in " ".join(LESSON.split())
     assert " ".join(f'("{replies["trip-summary-to-2"]}")'.split()) in " ".join(LESSON.split())
 
 
