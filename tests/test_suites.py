@@ -5,6 +5,7 @@ The references are graded by the suites themselves in `make test` (`--grade exam
 
 A fixture is a folder tests/fixtures/NN/<case>/ holding learner files and case.json:
   {"kind": "wrong", "why": "...", "fails": ["check name", ...]}  the named checks must fail
+      optional "says": ["words", ...]                              each in the message of one of them
   {"kind": "right", "why": "..."}                                every check of its files must pass
 """
 
@@ -13,13 +14,19 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from grader.endpoint import Endpoint, load_recordings
 from grader.grading import CheckResult, grade
+from grader.runner import run_script
 from grader.suite import Section, catalog
+from grader.suite.declare import VARIANT_RUN
+from grader.suite.runs import apply_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -62,8 +69,12 @@ def test_fixture(number: str, case: Path) -> None:
     for name in spec["fails"]:
         assert name in by_name, f"no check named {name!r}; the checks are {sorted(by_name)}"
         found = by_name[name]
-        assert found.status == "failed", f"{spec['why']}: {name!r} was {found.status}\n{found.message}"
+        stopped = found.status == "error" and found.message.startswith("your script was still running after")
+        assert found.status == "failed" or stopped, f"{spec['why']}: {name!r} was {found.status}\n{found.message}"
         assert found.message and "Traceback" not in found.message
+    for words in spec.get("says", []):  # the failure names the mistake, not only its verdict
+        assert any(words in by_name[name].message for name in spec["fails"]), \
+            f"{spec['why']}: no failure message says {words!r}\n" + _summary(checks)
 
 
 def _check_names(section: Section) -> set[str]:
@@ -80,13 +91,29 @@ def _check_names(section: Section) -> set[str]:
 
 
 @pytest.mark.parametrize("section", WRITTEN, ids=lambda s: s.number)
+def test_every_fixture_diff_still_applies(section: Section, tmp_path: Path) -> None:
+    """A known-wrong fixture stored as `x.py.diff` is its reference with one mistake: the reference may change, the
+    mistake must still apply to it."""
+    for diff in sorted((FIXTURES / section.number).glob("*/*.diff")):
+        learner = diff.name.removesuffix(".diff")
+        assert learner in section.files, f"{diff}: {learner} is not a learner file of section {section.number}"
+        folder = tmp_path / diff.parent.name / learner
+        folder.mkdir(parents=True)
+        reference = ROOT / section.files[learner].reference
+        shutil.copy(reference, folder / learner)
+        apply_diff(diff, folder)
+        assert (folder / learner).read_text() != reference.read_text(), f"{diff} changes nothing"
+
+
+@pytest.mark.parametrize("section", WRITTEN, ids=lambda s: s.number)
 def test_every_check_can_fail(section: Section) -> None:
     """Each check of the section is named in some known-wrong fixture, which proves it rejects something."""
     named = set()
     for number, case in CASES:
         if number == section.number:
             named.update(json.loads((case / "case.json").read_text()).get("fails", []))
-    missing = _check_names(section) - named
+    missing = {name for name in _check_names(section) - named
+               if not name.endswith(VARIANT_SUFFIX)}  # test_output_copied_from_the_lesson_fails proves those
     assert not missing, f"checks no fixture proves able to fail: {sorted(missing)}"
 
 
@@ -97,6 +124,69 @@ def test_every_check_reads_as_a_sentence(section: Section) -> None:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             assert ast.get_docstring(node), f"{node.name} has no docstring: it is the sentence the learner reads"
             assert [a.arg for a in node.args.args if a.arg in section.runs], f"{node.name} names no learner file"
+
+
+TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```", re.DOTALL | re.MULTILINE)
+COPIER = """import atexit, io, sys
+_lesson = {output!r}
+atexit.register(lambda: (sys.__stdout__.write(_lesson), sys.__stdout__.flush()))
+sys.stdout = io.StringIO()  # the reference's own output is hidden: only the lesson's shows
+"""
+
+
+def lesson_outputs(section: Section) -> dict[str, str]:
+    """The lesson's sample output (its ```text blocks) by the learner file named last before each (the run that
+    prints it, or the your-turn subsection that asks for it)."""
+    text = (ROOT / section.entry.lesson).read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for block in TEXT_BLOCK.finditer(text):
+        runs = [name for name in re.findall(r"work/(\w+\.py)", text[:block.start()]) if name in section.files]
+        if runs:
+            found[runs[-1]] = found.get(runs[-1], "") + block.group(1)
+    return found
+
+
+# Sample output that holds no value of a response: any correct script prints it, so a copy of it is no cheat.
+OWN_OUTPUT = {
+    "count_tokens.py": "prompt_tokens of its own texts, the same on every vLLM 0.33.0 serving gpt-oss (a date in the "
+                       "harmony system message always takes the same number of tokens)",
+    "timeouts.py": "its own words: the stalled reply never arrives",
+    "context_window.py": "MODEL, and the context length and refusal of every vLLM 0.33.0 serving gpt-oss with "
+                         "--max-model-len 131072 (the variant server keeps that length)",
+}
+VARIANT_SUFFIX = f"(when run {VARIANT_RUN})"
+
+
+def _reference_output(section: Section, name: str, scratch: Path) -> str:
+    """What the reference prints on the usual grading endpoint (run in `scratch`, as it may write files)."""
+    declared = section.files[name]
+    scratch.mkdir(exist_ok=True)
+    shutil.copy(ROOT / declared.reference, scratch / name)
+    files = [ROOT / section.entry.recording, *(ROOT / r for r in section.extra_recordings)]
+    with Endpoint(load_recordings([f for f in files if f.exists()])) as endpoint:
+        session = endpoint.new_session()
+        settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key, "MODEL": endpoint.app.model}
+        return run_script(name, scratch, settings, timeout=declared.timeout, stdin=declared.stdin).stdout
+
+
+@pytest.mark.parametrize("section", WRITTEN, ids=lambda s: s.number)
+def test_output_copied_from_the_lesson_fails(section: Section, tmp_path: Path) -> None:
+    """A script that makes the reference's calls and then prints the lesson's sample output instead of its response
+    (or, for a file the lesson shows no output of, the reference's output from another run) fails: each variant run's server sends other ids, clock, model name and wording (issue 15, class 1), and every
+    check run on the variant evidence fails it, which is what proves those checks able to fail."""
+    outputs = {name: text for name, text in lesson_outputs(section).items() if name not in OWN_OUTPUT}
+    varied = {run.file.work for run in section.runs.values() if run.scenario_def and run.scenario_def.variant}
+    for name in sorted(varied - set(outputs)):  # no sample output in the lesson: the reference's own output, once
+        outputs[name] = _reference_output(section, name, tmp_path / "reference")
+    for name, output in outputs.items():
+        reference = (ROOT / section.files[name].reference).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(COPIER.format(output=output) + reference, encoding="utf-8")
+    checks = grade(section, what=str(tmp_path), only=sorted(outputs)).checks
+    for name in outputs:
+        mine = [c for c in checks if c.file.endswith(f"/{name}")]
+        assert any(c.status == "failed" for c in mine), f"a script printing the lesson's output passes {name}"
+        passed = [c.name for c in mine if c.name.endswith(VARIANT_SUFFIX) and c.status != "failed"]
+        assert not passed, f"{name}: a script printing the lesson's output passes {passed}\n" + _summary(mine)
 
 
 def test_learner_file_names_are_unique_across_the_course() -> None:

@@ -59,6 +59,21 @@ class Evidence:
             return f"it stopped with an error: {last or f'exit code {run.exit_code}'}"
         return "it finished without sending any request"
 
+    def last_doing(self) -> str:
+        """What a script the grader had to stop was doing, as the request log shows it."""
+        if not self.requests:
+            return "It sent no request: is it waiting for keyboard input, or looping before its first call?"
+        last = self.requests[-1]
+        idle = self.run.started + self.run.duration - (last.finished or last.started)
+        if last.status in (429, 503):
+            return (f"Its last request was answered {last.status} and it sent nothing in the {idle:.1f} s after: it "
+                    "was waiting to retry. Is it sleeping for a Retry-After longer than the time limit, or for a "
+                    "backoff that never stops growing? Cap the wait (and the number of tries).")
+        if last.finished is None:
+            return f"It was still waiting for the answer to its last request, {last.route}."
+        return (f"Its last request was answered {last.status}, {idle:.1f} s before it was stopped, and it sent "
+                "nothing after: is it sleeping, waiting for keyboard input, or looping forever?")
+
     def last_error(self) -> str:
         """The last line of the script's traceback, or ''."""
         lines = [line.strip() for line in self.run.stderr.strip().splitlines() if line.strip()]

@@ -15,6 +15,16 @@ def quote(text: str, limit: int = LIMIT) -> str:
     return text[: limit - 20].rstrip() + f" … ({len(text) - limit + 20} more characters)"
 
 
+def quote_exact(text: str, limit: int = 120) -> str:
+    """A text in quotes with its whitespace visible (\\n, trailing spaces), its start and its end, for telling two
+    near-equal texts apart."""
+    shown = repr(text)
+    if len(shown) <= limit:
+        return shown
+    head = (limit - 5) * 3 // 5
+    return shown[:head] + " … " + shown[head - limit + 5:]  # the end too, where a stray newline or space sits
+
+
 def quote_output(text: str, limit: int = LIMIT) -> str:
     if not text.strip():
         return "(nothing)"

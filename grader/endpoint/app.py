@@ -17,6 +17,7 @@ from . import config, harmony, matcher, replies, streaming, validation, wire
 from .recordings import RecordingFile, Reply
 from .recordings import Response as Recorded
 from .session import LoggedRequest, Session, describe_key
+from .variant import Variant
 
 MAX_BODY = 64 * 1024 * 1024  # the endpoint's own guard; vLLM sets no limit
 GUARDED_PREFIXES = ("/v1", "/v2", "/inference", "/cohere")
@@ -83,11 +84,30 @@ class Settings:
 
 class EndpointApp:
     def __init__(self, recordings: list[RecordingFile], session: Session, *, grading: bool, pace: float,
-                 stand_ins: bool = False) -> None:
+                 stand_ins: bool = False, variant: Variant | None = None) -> None:
         self.settings = Settings(grading, stand_ins, pace, matcher.Index([i for r in recordings for i in r.interactions]))
         self.session = session
         self.sections = {id(i): r.section for r in recordings for i in r.interactions}
         self.on_answer: Callable[[LoggedRequest], None] | None = None  # make serve's screen
+        self.variant = variant  # a differently configured server (a grading run's second server), or None
+
+    @property
+    def model(self) -> str:
+        return self.variant.model if self.variant else config.SERVED_MODEL
+
+    @property
+    def start_date(self) -> str:
+        return self.variant.start_date if self.variant else config.SYSTEM_START_DATE
+
+    def now(self) -> int:
+        return int(self.variant.now() if self.variant else time.time())
+
+    def served(self, obj: Any) -> Any:
+        return self.variant.served(obj) if self.variant else obj
+
+    def reply(self, recorded: Reply) -> Reply:
+        """The recorded reply, or its other wording on a variant server."""
+        return recorded.variant if self.variant and self.variant.alternatives and recorded.variant else recorded
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -162,13 +182,13 @@ class EndpointApp:
         if path == "/health":
             return Response(b"", status_code=200)
         if path == "/v1/models":
-            return JSONBody(200, wire.models_list(int(time.time())))
+            return JSONBody(200, self.served(wire.models_list(self.now())))
         body = validation.require_json(request.headers.get("content-type"), raw, entry.body)
         if path == "/tokenize":
             return self._tokenize(body)
         if path == "/detokenize":
             parsed = validation.parse(validation.DetokenizeRequest, body)
-            validation.check_model(parsed.model)
+            validation.check_model(parsed.model, self.model)
             return JSONBody(200, {"prompt": harmony.decode(list(parsed.tokens))})
         if path == "/v1/completions":
             return await self._completion(body, request, entry)
@@ -176,10 +196,10 @@ class EndpointApp:
 
     def _tokenize(self, body: Any) -> Response:
         parsed = validation.parse(validation.TokenizeRequest, body)
-        validation.check_model(parsed.model)
+        validation.check_model(parsed.model, self.model)
         if parsed.messages is not None:
             # The shared wire reference says 0.33.0 renders messages with harmony here, as the chat route does.
-            tokens = harmony.chat_prompt_tokens(body)
+            tokens = harmony.chat_prompt_tokens(body, self.start_date)
         elif parsed.prompt is not None:
             tokens = harmony.text_tokens(parsed.prompt)
         else:
@@ -219,24 +239,24 @@ class EndpointApp:
 
     async def _chat(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
         parsed = validation.parse(validation.ChatRequest, body)
-        validation.check_model(parsed.model)
+        validation.check_model(parsed.model, self.model)
         validation.check_chat(parsed)
-        prompt = harmony.chat_prompt_tokens(body)
+        prompt = harmony.chat_prompt_tokens(body, self.start_date)
         validation.check_context(len(prompt))
         recorded, _ = self._find(entry)
         if recorded.delay_s:
             await self._stall(request, recorded.delay_s, entry)
         completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
-        created = int(time.time())
+        created = self.now()
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, len(prompt))
         # the validated request, so "3" counts as 3 the way vLLM's pydantic model reads it
-        generated = replies.generate(recorded.reply, parsed.model_dump(exclude_unset=True), len(prompt))
+        generated = replies.generate(self.reply(recorded.reply), parsed.model_dump(exclude_unset=True), len(prompt))
         if not parsed.stream:
-            body_out = wire.chat_completion(completion_id, created, generated.choices, generated.usage)
+            body_out = self.served(wire.chat_completion(completion_id, created, generated.choices, generated.usage))
             return JSONBody(recorded.status, body_out, recorded.headers)
         include_usage = bool((parsed.stream_options or {}).get("include_usage"))
-        events = [wire.sse_event(c) for c in streaming.chunks(generated, completion_id, created, include_usage)]
+        events = [wire.sse_event(self.served(c)) for c in streaming.chunks(generated, completion_id, created, include_usage)]
         if recorded.stream_error is not None:
             events = events[: recorded.stream_error.after_events] + [wire.sse_event(recorded.stream_error.error)]
         return self._stream(events + [wire.SSE_DONE], recorded, entry)
@@ -253,16 +273,17 @@ class EndpointApp:
 
     async def _completion(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
         parsed = validation.parse(validation.CompletionRequest, body)
-        validation.check_model(parsed.model)
+        validation.check_model(parsed.model, self.model)
         prompt = parsed.prompt
         prompt_tokens = len(harmony.text_tokens(prompt)) if isinstance(prompt, str) else len(prompt)
         validation.check_context(prompt_tokens)
         recorded, _ = self._find(entry)
         completion_id = "cmpl-" + (request.headers.get("x-request-id") or wire.random_id())
-        created = int(time.time())
+        created = self.now()
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, prompt_tokens)
-        text = recorded.reply.text or recorded.reply.content or ""
+        reply = self.reply(recorded.reply)
+        text = reply.text or reply.content or ""
         tokens = harmony.text_tokens(text)
         budget = parsed.max_tokens if parsed.max_tokens is not None else replies.max_new_tokens(body, prompt_tokens)
         finish = "length" if len(tokens) > budget else "stop"
@@ -270,14 +291,14 @@ class EndpointApp:
             tokens = tokens[:budget]
             text = harmony.decode(tokens)
         usage = wire.Usage(prompt_tokens, len(tokens), 0)
-        return JSONBody(200, wire.text_completion(completion_id, created, text, finish, usage))
+        return JSONBody(200, self.served(wire.text_completion(completion_id, created, text, finish, usage)))
 
     def _literal(self, recorded: Recorded, entry: LoggedRequest, completion_id: str, created: int, prompt_tokens: int) -> Response:
         """A recorded body or event list, with the per-request fields filled in."""
 
         def refresh(obj: Any) -> Any:
             if isinstance(obj, dict) and obj.get("object") in ("chat.completion", "chat.completion.chunk", "text_completion"):
-                obj = {**obj, "id": completion_id, "created": created, "model": config.SERVED_MODEL}
+                obj = {**obj, "id": completion_id, "created": created, "model": self.model}
                 usage = obj.get("usage")
                 if isinstance(usage, dict) and "prompt_tokens" in usage:
                     completion = usage.get("completion_tokens", 0)

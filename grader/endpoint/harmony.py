@@ -93,14 +93,14 @@ def _drop_answered_analysis(messages: list[hm.Message]) -> list[hm.Message]:
     return [m for i, m in enumerate(messages) if not (i < last_final and m.channel == "analysis")]
 
 
-def conversation(body: dict[str, Any]) -> list[hm.Message]:
+def conversation(body: dict[str, Any], start_date: str = config.SYSTEM_START_DATE) -> list[hm.Message]:
     """The harmony messages vLLM renders for a chat request body (already validated)."""
     messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
     instructions = None
     if messages and messages[0].get("role") in ("system", "developer"):
         instructions = _flatten(messages[0].get("content"))
         messages = messages[1:]
-    system = hm.SystemContent.new().with_conversation_start_date(config.SYSTEM_START_DATE)
+    system = hm.SystemContent.new().with_conversation_start_date(start_date)
     effort = body.get("reasoning_effort")
     if effort in EFFORTS:
         system = system.with_reasoning_effort(EFFORTS[effort])
@@ -139,16 +139,16 @@ def conversation(body: dict[str, Any]) -> list[hm.Message]:
 CACHED_PROMPT_CHARS = 50_000  # larger prompts are rare and heavy: rendering them again beats keeping them
 
 
-def chat_prompt_tokens(body: dict[str, Any]) -> list[int]:
+def chat_prompt_tokens(body: dict[str, Any], start_date: str = config.SYSTEM_START_DATE) -> list[int]:
     """The prompt's token ids; identical requests (a script run twice) are rendered once."""
-    key = json.dumps([body.get("messages"), body.get("tools"), body.get("reasoning_effort")], sort_keys=True)
+    key = json.dumps([body.get("messages"), body.get("tools"), body.get("reasoning_effort"), start_date], sort_keys=True)
     return list(_render_prompt(key) if len(key) <= CACHED_PROMPT_CHARS else _render_prompt.__wrapped__(key))
 
 
 @functools.lru_cache(maxsize=4096)
 def _render_prompt(key: str) -> tuple[int, ...]:
-    messages, tools, effort = json.loads(key)
-    rendered = conversation({"messages": messages, "tools": tools, "reasoning_effort": effort})
+    messages, tools, effort, start_date = json.loads(key)
+    rendered = conversation({"messages": messages, "tools": tools, "reasoning_effort": effort}, start_date)
     if not any(_long_user_text(m) for m in rendered):
         conv = hm.Conversation.from_messages(rendered)
         return tuple(encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT))

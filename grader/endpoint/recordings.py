@@ -84,9 +84,11 @@ class Reply(ChoiceSpec):
 
     choices: list[ChoiceSpec] | None = Field(default=None, description="one per choice when the request sends n")
     text: str | None = Field(default=None, description="/v1/completions raw text")
+    variant: Reply | None = Field(default=None, description="the same reply in other words, which a variant grading "
+                                                            "server sends: printed replies must follow the server")
 
     def choice_specs(self) -> list[ChoiceSpec]:
-        return self.choices or [ChoiceSpec(**self.model_dump(exclude={"choices", "text"}))]
+        return self.choices or [ChoiceSpec(**self.model_dump(exclude={"choices", "text", "variant"}))]
 
 
 class Pacing(Strict):

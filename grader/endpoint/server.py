@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 import time
+from email.utils import formatdate
 from pathlib import Path
 
 import uvicorn
@@ -16,6 +17,7 @@ import uvicorn
 from . import config, recordings, screen
 from .app import DroppedByRecording, EndpointApp
 from .session import Session
+from .variant import Variant
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -38,14 +40,37 @@ def load_recordings(paths: list[Path]) -> list[recordings.RecordingFile]:
 def _uvicorn(app: EndpointApp, **extra: object) -> uvicorn.Server:
     # The defaults vLLM's launcher uses, so `date` and `server: uvicorn` headers match.
     cfg = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=5, **extra)
-    return uvicorn.Server(cfg)
+    return _VariantClock(cfg, app.variant) if app.variant else uvicorn.Server(cfg)
+
+
+class _VariantClock(uvicorn.Server):
+    """uvicorn whose `date` header reads a variant server's clock (uvicorn refreshes it every second)."""
+
+    def __init__(self, cfg: uvicorn.Config, variant: Variant) -> None:
+        super().__init__(cfg)
+        self.variant = variant
+
+    def _date(self) -> None:
+        date = formatdate(self.variant.now(), usegmt=True).encode()
+        self.server_state.default_headers = [(b"date", date), *self.config.encoded_headers]
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self._date()
+
+    async def on_tick(self, counter: int) -> bool:
+        should_exit = await super().on_tick(counter)
+        if counter % 10 == 0:
+            self._date()
+        return should_exit
 
 
 class Endpoint:
     """A recorded endpoint on an ephemeral loopback port, running until stop()."""
 
-    def __init__(self, files: list[recordings.RecordingFile], *, grading: bool = True, pace: float = 0.0) -> None:
-        self.app = EndpointApp(files, Session(secrets.token_urlsafe(24)), grading=grading, pace=pace)
+    def __init__(self, files: list[recordings.RecordingFile], *, grading: bool = True, pace: float = 0.0,
+                 variant: Variant | None = None) -> None:
+        self.app = EndpointApp(files, Session(secrets.token_urlsafe(24)), grading=grading, pace=pace, variant=variant)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((LOOPBACK, 0))

@@ -135,12 +135,12 @@ def parse(model: type[BaseModel], body: Any) -> BaseModel:
         raise _validation_error(errors) from None
 
 
-def check_model(name: str | None) -> None:
-    if name is not None and name != config.SERVED_MODEL:
+def check_model(name: str | None, served: str = config.SERVED_MODEL) -> None:
+    if name is not None and name != served:
         raise Rejected(
             404,
             wire.error(
-                f"The model `{name}` does not exist. Valid aliases: {config.SERVED_MODEL}.", "NotFoundError", 404, "model"
+                f"The model `{name}` does not exist. Valid aliases: {served}.", "NotFoundError", 404, "model"
             ),
         )
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from .runs import Runs, Source
 
 
+VARIANT_RUN = "against a differently configured server"
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A second run of the same script under other conditions (a wrong model, other input)."""
@@ -22,6 +25,8 @@ class Scenario:
     name: str  # finishes the sentence "when run ...": "with MODEL set to a model the server lacks"
     env: dict[str, str] = field(default_factory=dict)
     stdin: str | None = None
+    variant: bool = False  # against the variant grading server (grader.endpoint.Variant), with MODEL set to its model
+    after: bool = False  # starts once the file's earlier runs (declared before it) have ended: it reads what they wrote
 
 
 @dataclass
@@ -83,10 +88,26 @@ class Section:
         return self._fixture(declared.stem, Run(declared))
 
     def scenario(self, work: str, key: str, name: str, *, env: dict[str, str] | None = None,
-                 stdin: str | None = None) -> Any:
+                 stdin: str | None = None, after: bool = False) -> Any:
         declared = self.files[work]
-        declared.scenarios.append(Scenario(name, env or {}, stdin))
+        declared.scenarios.append(Scenario(name, env or {}, stdin, after=after))
         return self._fixture(f"{declared.stem}_{key}", Run(declared, len(declared.scenarios)))
+
+    def other_model(self, work: str, *, stdin: str | None = None) -> Any:
+        """A run with MODEL set to another name: a script that typed the model id in still asks for the served one.
+        Fixture: `stem_other_model`."""
+        from ..checks.common import OTHER_MODEL
+
+        return self.scenario(work, "other_model", "with MODEL set to another name", env={"MODEL": OTHER_MODEL},
+                             stdin=stdin)
+
+    def variant(self, work: str, *, after: bool = False) -> Any:
+        """A run against a differently configured server (other ids, clock, model name, wording, system date): a script
+        that prints the lesson's sample output instead of this run's response fails its checks. Fixture: `stem_variant`.
+        `after`: for a file that writes files, start once its other runs have ended."""
+        declared = self.files[work]
+        declared.scenarios.append(Scenario(VARIANT_RUN, variant=True, after=after))
+        return self._fixture(f"{declared.stem}_variant", Run(declared, len(declared.scenarios)))
 
     def _fixture(self, name: str, run: Run) -> Any:
         self.runs[name] = run

@@ -99,6 +99,8 @@ def _info(item: pytest.Item) -> CheckInfo | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "see(heading): the lesson subsection a failing check points the learner to")
+    if getattr(config.option, "dist", "no") == "load":  # pytest-xdist's -n: keep each section on one worker,
+        config.option.dist = "loadgroup"  # so its scripts run once, not once per worker
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

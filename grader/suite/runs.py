@@ -7,13 +7,13 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import paths
 from ..checks import CheckFailed, Evidence
-from ..endpoint import Endpoint, config, harmony, load_recordings
+from ..endpoint import Endpoint, Variant, harmony, load_recordings
 from ..endpoint.recordings import RecordingError
 from ..runner import prepare, run_script
 from .declare import LearnerFile, Run, Section
@@ -103,7 +103,8 @@ class _Place:
 class _Endpoints:
     """One recorded endpoint per worker thread, so concurrent runs never share a request log."""
 
-    def __init__(self, section: Section) -> None:
+    def __init__(self, section: Section, variant: Variant | None = None) -> None:
+        self.variant = variant
         files = [paths.ROOT / section.entry.recording, *(paths.ROOT / r for r in section.extra_recordings)]
         try:
             self.recordings = load_recordings([f for f in files if f.exists()])
@@ -117,7 +118,7 @@ class _Endpoints:
     def get(self) -> Endpoint:
         endpoint = getattr(self._local, "endpoint", None)
         if endpoint is None:
-            endpoint = Endpoint(self.recordings, grading=True, pace=self.pace).start()
+            endpoint = Endpoint(self.recordings, grading=True, pace=self.pace, variant=self.variant).start()
             self._local.endpoint = endpoint
             with self._lock:
                 self.all.append(endpoint)
@@ -129,6 +130,7 @@ class _SectionRuns:
 
     def __init__(self, section: Section, sources: list[Source]) -> None:
         self.endpoints = _Endpoints(section)
+        self.variant_endpoints = _Endpoints(section, Variant())  # the variant runs' differently configured server
         # Sections that mostly wait on recorded pacing gain from more runs at once than cores.
         self.pool = ThreadPoolExecutor(max_workers=section.workers or paths.cores())
         self.places = {source: _Place(section, source) for source in sources}
@@ -140,13 +142,20 @@ class _SectionRuns:
                     continue
                 for number in range(len(declared.scenarios) + 1):
                     run = Run(declared, number)
-                    self.futures[(source, declared.work, number)] = self.pool.submit(self._run, place, run, script)
+                    earlier = [self.futures[(source, declared.work, n)] for n in range(number)]
+                    self.futures[(source, declared.work, number)] = self.pool.submit(self._run, place, run, script,
+                                                                                     earlier)
 
-    def _run(self, place: _Place, run: Run, script: str) -> Evidence:
-        endpoint = self.endpoints.get()
+    def _run(self, place: _Place, run: Run, script: str, earlier: list[Future[Evidence]]) -> Evidence:
+        if run.scenario_def is not None and run.scenario_def.after:
+            # The pool starts runs in the order they were submitted, so the earlier ones are running or done:
+            # waiting for them cannot hold up a run this one depends on.
+            wait(earlier)
+        varied = run.scenario_def is not None and run.scenario_def.variant
+        endpoint = (self.variant_endpoints if varied else self.endpoints).get()
         session = endpoint.new_session()
         settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
-                    "MODEL": config.SERVED_MODEL}
+                    "MODEL": endpoint.app.model}
         stdin = run.file.stdin
         if run.scenario_def is not None:
             settings.update(run.scenario_def.env)
@@ -163,7 +172,7 @@ class _SectionRuns:
         found = self.futures[key].result()
         if found.run.timed_out:
             raise ScriptTimedOut(f"your script was still running after {run.file.timeout:g} s, its time limit, so "
-                                 "the grader stopped it. Is it waiting for input, or looping forever?")
+                                 f"the grader stopped it. {found.last_doing()}")
         compared = run.file.compare_with
         if compared and (source, compared, 0) in self.futures:
             return replace(found, related=self.futures[(source, compared, 0)].result())
@@ -172,7 +181,8 @@ class _SectionRuns:
     def close(self) -> None:
         self.pool.shutdown(wait=True)
         # Stopping an endpoint blocks for a moment: stop them all at once.
-        stopping = [threading.Thread(target=endpoint.stop) for endpoint in self.endpoints.all]
+        stopping = [threading.Thread(target=endpoint.stop)
+                    for endpoint in (*self.endpoints.all, *self.variant_endpoints.all)]
         for thread in stopping:
             thread.start()
         for thread in stopping:

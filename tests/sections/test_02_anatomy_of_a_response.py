@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -20,14 +19,20 @@ from grader.checks import CheckFailed, Evidence, quote
 from grader.checks.common import (
     CHAT,
     budget_of,
+    by_hand,
+    find_values,
     in_order,
     posts_chat,
     printed_integers,
+    printed_moments,
     printed_with_error,
+    prints_usage,
     sends_key,
+    sends_model_from_env,
     sent_with_requests,
     sent_with_sdk,
     squash,
+    text_spots,
 )
 from grader.endpoint import wire
 from grader.endpoint.session import LoggedRequest
@@ -35,8 +40,7 @@ from grader.suite import Section
 
 SECTION = Section("02")
 FINISH_WORDS = re.compile(r"\b(stop|length|tool_calls)\b")
-HTTP_DATE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\b")
-ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}\b")
+COMPLETION = "completion|output|out|used|generated|spent|tokens"  # words that may label completion_tokens
 
 anatomy = SECTION.file("anatomy.py", reference="examples/02/anatomy.py", summary="every field of the raw JSON response",
                        see="The envelope, top to bottom")
@@ -55,6 +59,7 @@ budget_ladder = SECTION.file("budget_ladder.py", reference="examples/02/budget_l
                              summary="challenge 1: a budget ladder", see="Challenges", challenge=True)
 request_id = SECTION.file("request_id.py", reference="examples/02/request_id.py",
                           summary="challenge 2: your own request id", see="Challenges", challenge=True)
+request_id_again = SECTION.scenario("request_id.py", "again", "a second time")  # a fresh id per run, not a constant
 log_call = SECTION.file("log_call.py", reference="examples/02/log_call.py",
                         summary="challenge 3: a log line you can trust", see="Challenges", challenge=True)
 
@@ -102,25 +107,30 @@ def _prints_envelope(ev: Evidence) -> None:
                               "typing a value.")
 
 
-def _shown_forms(text: str) -> list[str]:
-    """A text as print() shows it, or escaped inside printed JSON or a repr."""
-    return [squash(form) for form in (text, json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1],
-                                       repr(text)[1:-1])]
-
-
 def _prints_choices(ev: Evidence) -> None:
-    printed = squash(ev.output)
     words = Counter(FINISH_WORDS.findall(ev.output))
     for request in _answers(ev):
         found = _choices(request)
+        contents = Counter(_content(c) for c in found if _content(c))
         for choice in found:
             content = _content(choice)
-            if content and not any(form in printed for form in _shown_forms(content)):
-                hint = ("A cut-off answer is still text: print it, and say that it is incomplete."
-                        if choice.get("finish_reason") == "length" else
-                        f"The server sent {len(found)} choice(s): loop over all of them, not only the first.")
-                raise CheckFailed(f"expected the content of choice {choice.get('index')}, {quote(content, 100)!r}, in "
-                                  f"your output; your script printed:\n{printed_with_error(ev)}\n{hint}")
+            plain, dumped = text_spots(ev.output, content) if content else ([], [])
+            if not content or len(plain) >= contents[content]:
+                continue
+            others = [c for c in found if c is not choice and _content(c) and text_spots(ev.output, _content(c))[0]]
+            if not ev.output.strip():
+                hint = "Your script printed nothing: print each choice's message content."
+            elif dumped:
+                hint = ("It shows only inside the whole response you printed (the JSON or the SDK object): print "
+                        "each choice's message content on its own.")
+            elif choice.get("finish_reason") == "length":
+                hint = "A cut-off answer is still text: print it, and say that it is incomplete."
+            elif others:
+                hint = f"The server sent {len(found)} choices and you printed only some: loop over all of them."
+            else:
+                hint = "Print choice['message']['content'] (choice.message.content with the SDK)."
+            raise CheckFailed(f"expected the content of choice {choice.get('index')}, {quote(content, 100)!r}, in "
+                              f"your output; your script printed:\n{printed_with_error(ev)}\n{hint}")
         reasons = [c.get("finish_reason") for c in found]
         if any(words[reason] < count for reason, count in Counter(reasons).items()):
             raise CheckFailed(f"expected the finish_reason of each of the {len(found)} choice(s), {reasons}, in "
@@ -129,15 +139,8 @@ def _prints_choices(ev: Evidence) -> None:
 
 
 def _prints_usage(ev: Evidence) -> None:
-    numbers = printed_integers(ev)
     for request in _answers(ev):
-        usage = request.response.get("usage") or {}
-        wanted = {name: usage.get(name) for name in ("prompt_tokens", "completion_tokens", "total_tokens")}
-        missing = {name: value for name, value in wanted.items() if value not in numbers}
-        if missing:
-            raise CheckFailed(f"expected the usage numbers the server sent, {wanted}, in your output; "
-                              f"{', '.join(missing)} did not appear. Your script printed:\n{printed_with_error(ev)}\n"
-                              "Read them from usage instead of counting or typing them.")
+        prints_usage(ev, request.response.get("usage") or {})
 
 
 def _copes_without_request_id(ev: Evidence) -> None:
@@ -334,20 +337,11 @@ def test_choices_prints_choices(choices: Evidence) -> None:
 
 # --- work/headers.py ----------------------------------------------------------------------------------------------
 
-def _printed_times(text: str) -> list[float]:
-    found = [parsedate_to_datetime(match).timestamp() for match in HTTP_DATE.findall(text)]
-    for match in ISO_TIME.findall(text):
-        moment = datetime.fromisoformat(match.replace(" ", "T"))
-        found += [moment.replace(tzinfo=timezone.utc).timestamp(), moment.timestamp()]
-    return found
-
-
 def test_headers_uses_requests(headers: Evidence) -> None:
     """reads the response with requests"""
-    agents = [r.headers.get("user-agent", "") for r in headers.chats() or [headers.one(CHAT, "a chat request")]]
-    if not any(a.startswith("python-requests/") for a in agents):
-        raise CheckFailed(f"expected one request made with the requests library (its headers are response.headers); "
-                          f"your requests came from {sorted(set(agents))}.")
+    if not any(by_hand(r) for r in headers.chats() or [headers.one(CHAT, "a chat request")]):
+        raise CheckFailed("expected one request made with the requests library (its headers are response.headers); "
+                          "every request came from the openai SDK (each carried its X-Stainless-* headers).")
 
 
 def test_headers_sends_key(headers: Evidence) -> None:
@@ -371,8 +365,9 @@ def test_headers_prints_headers(headers: Evidence) -> None:
         raise CheckFailed(f"expected the response's content-length header, {lengths[0]}, in your output; your script "
                           f"printed:\n{printed_with_error(headers)}\nRead response.headers['content-length'] (the "
                           "headers of the response, not of response.request).")
-    start, end = answered[0].started - 5, (answered[-1].finished or answered[-1].started) + 5
-    if not any(start <= moment <= end for moment in _printed_times(headers.output)):
+    shift = answered[0].response.get("created", answered[0].started) - answered[0].started  # the server's clock
+    start, end = answered[0].started + shift - 5, (answered[-1].finished or answered[-1].started) + shift + 5
+    if not any(start <= moment <= end for moment in printed_moments(headers.output)):
         raise CheckFailed("expected the response's date header (for example 'Sun, 22 Nov 2026 10:15:00 GMT'), the "
                           f"time the server answered, in your output; your script printed:\n"
                           f"{printed_with_error(headers)}\nRead response.headers['date'].")
@@ -416,6 +411,17 @@ def test_budget_ladder_grows_budget(budget_ladder: Evidence) -> None:
                           f"budgets {budgets}. Keep growing the budget until the reply finishes.")
 
 
+def test_budget_ladder_doubles(budget_ladder: Evidence) -> None:
+    """doubles max_tokens from one call to the next"""
+    budgets = [budget_of(r) for r in _answers(budget_ladder)]
+    numbers = [b for b in budgets if isinstance(b, int)]
+    slow = [(a, b) for a, b in zip(numbers, numbers[1:]) if b < 2 * a]
+    if len(numbers) < 2 or slow:
+        raise CheckFailed(f"expected each budget to be double the one before (8, 16, 32 ...); your script sent "
+                          f"max_tokens {budgets}" + (f", and {slow[0][1]} is less than twice {slow[0][0]}" if slow
+                                                     else "") + ". Multiply the budget by 2 after each cut-off reply.")
+
+
 def test_budget_ladder_stops_after_stop(budget_ladder: Evidence) -> None:
     """stops calling once a reply finishes"""
     reasons = [_first_reason(r) for r in _answers(budget_ladder)]
@@ -441,9 +447,11 @@ def test_budget_ladder_prints_finish_in_order(budget_ladder: Evidence) -> None:
 def test_budget_ladder_prints_completion_tokens(budget_ladder: Evidence) -> None:
     """prints each call's completion_tokens, in order"""
     counts = [(r.usage() or {}).get("completion_tokens") for r in _answers(budget_ladder)]
-    if not in_order(counts, printed_integers(budget_ladder)):  # type: ignore[arg-type]
+    if not find_values(budget_ladder, COMPLETION, counts,  # type: ignore[arg-type]
+                       avoid="max budget limit prompt total"):
         raise CheckFailed(f"expected the completion_tokens the server reported, {counts}, in that order in your "
-                          f"output; your script printed:\n{printed_with_error(budget_ladder)}")
+                          f"output, each next to a word that names it (completion_tokens, used, output); your script "
+                          f"printed:\n{printed_with_error(budget_ladder)}")
 
 
 # --- work/request_id.py (challenge 2) -----------------------------------------------------------------------------
@@ -455,6 +463,15 @@ def test_request_id_sends_own_id(request_id: Evidence) -> None:
         raise CheckFailed("expected an X-Request-Id header on the request, holding an id your script made (for "
                           "example uuid.uuid4().hex); your script sent none. With the SDK, pass "
                           "extra_headers={'X-Request-Id': my_id}.")
+
+
+def test_request_id_fresh_each_run(request_id: Evidence, request_id_again: Evidence) -> None:
+    """makes a fresh id on every run"""
+    ids = [ev.one(CHAT, "a chat request").headers.get("x-request-id", "") for ev in (request_id, request_id_again)]
+    if ids[0] and ids[0] == ids[1]:
+        raise CheckFailed(f"your script sent the X-Request-Id {ids[0]!r} on two runs: an id typed into the script "
+                          "names every request the same, so no log can tell them apart. Make a new one each time "
+                          "with uuid.uuid4().hex.")
 
 
 def test_request_id_prints_built_id(request_id: Evidence) -> None:
@@ -536,3 +553,82 @@ def test_log_call_logs_both(log_call: Evidence) -> None:
     if not any(answer_id in t for t in texts):
         raise CheckFailed(f"expected the response in the log, including its id {answer_id!r}; it is not in your "
                           f"output:\n{printed_with_error(log_call)}")
+
+
+# --- every file: the model id comes from MODEL --------------------------------------------------------------------
+
+anatomy_other_model = SECTION.other_model("anatomy.py")
+anatomy_sdk_other_model = SECTION.other_model("anatomy_sdk.py")
+finish_length_other_model = SECTION.other_model("finish_length.py")
+choices_other_model = SECTION.other_model("choices.py")
+headers_other_model = SECTION.other_model("headers.py")
+budget_ladder_other_model = SECTION.other_model("budget_ladder.py")
+request_id_other_model = SECTION.other_model("request_id.py")
+log_call_other_model = SECTION.other_model("log_call.py")
+
+
+def test_anatomy_model_from_env(anatomy_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(anatomy_other_model)
+
+
+def test_anatomy_sdk_model_from_env(anatomy_sdk_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(anatomy_sdk_other_model)
+
+
+def test_finish_length_model_from_env(finish_length_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(finish_length_other_model)
+
+
+def test_choices_model_from_env(choices_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(choices_other_model)
+
+
+def test_headers_model_from_env(headers_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(headers_other_model)
+
+
+def test_budget_ladder_model_from_env(budget_ladder_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(budget_ladder_other_model)
+
+
+def test_request_id_model_from_env(request_id_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(request_id_other_model)
+
+
+def test_log_call_model_from_env(log_call_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(log_call_other_model)
+
+
+# --- variant runs: against a differently configured server, printed values must follow this run's response ----------
+
+anatomy_variant = SECTION.variant("anatomy.py")
+anatomy_sdk_variant = SECTION.variant("anatomy_sdk.py")
+headers_variant = SECTION.variant("headers.py")
+
+
+def test_anatomy_prints_envelope_variant(anatomy_variant: Evidence) -> None:
+    """prints the id, object, model and system_fingerprint the server sent"""
+    test_anatomy_prints_envelope(anatomy_variant)
+
+
+def test_anatomy_created_as_date_variant(anatomy_variant: Evidence) -> None:
+    """shows created as a calendar date"""
+    test_anatomy_created_as_date(anatomy_variant)
+
+
+def test_anatomy_sdk_prints_envelope_variant(anatomy_sdk_variant: Evidence) -> None:
+    """prints the id, object, model and system_fingerprint the server sent"""
+    test_anatomy_sdk_prints_envelope(anatomy_sdk_variant)
+
+
+def test_headers_prints_headers_variant(headers_variant: Evidence) -> None:
+    """prints the content-length and date the server sent with the response"""
+    test_headers_prints_headers(headers_variant)

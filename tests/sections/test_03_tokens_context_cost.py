@@ -21,10 +21,13 @@ from grader.checks import CheckFailed, Evidence, quote
 from grader.checks.common import (
     CHAT,
     MODELS,
+    all_among,
     budget_of,
-    in_order,
+    find_value,
+    labelled_numbers,
     printed_with_error,
-    prints_reply,
+    replies_printed_once,
+    sends_model_from_env,
     squash,
 )
 from grader.endpoint import config, harmony
@@ -62,6 +65,9 @@ safe_ask_paste = SECTION.scenario("safe_ask.py", "paste", "with a 200,000-charac
 estimate = SECTION.file("estimate.py", reference="examples/03/estimate.py",
                         summary="challenge 3: the worst case before a call, the cost after", see="Challenges",
                         challenge=True)
+# /tokenize is outside /v1, where vLLM asks for no key: with a key it refuses, only the chat call fails
+estimate_refused = SECTION.scenario("estimate.py", "refused", "with a key the server refuses, so the call fails",
+                                    env={"OPENAI_API_KEY": "sk-revoked-course-key"})
 
 
 # --- reading what was sent and printed -----------------------------------------------------------------------------
@@ -136,9 +142,9 @@ def test_count_tokens_own_tokens(count_tokens: Evidence) -> None:
     answered = _need_answers(count_tokens, 5, "at least five measured texts for a table")
     rows = [(_last_user_text(r) or "", _own_tokens(r)) for r in answered if _last_user_text(r)]
     own = [n for _, n in rows]
-    if not in_order(own, _integers(count_tokens.output)):
+    if not all_among(own, _integers(count_tokens.output)):  # the table may be sorted, or measured in parallel
         shown = ", ".join(f"{quote(t, 24)!r}: {n}" for t, n in rows[:6])
-        raise CheckFailed(f"expected each text's own token count, in order, from the prompt_tokens the server "
+        raise CheckFailed(f"expected each text's own token count, in any order, from the prompt_tokens the server "
                           f"returned minus what an empty message costs ({shown}{', …' if len(rows) > 6 else ''}); "
                           f"your script printed:\n{printed_with_error(count_tokens)}\nMeasure count('') once and "
                           "subtract it from each count, rather than estimating tokens from the characters.")
@@ -313,6 +319,9 @@ def test_context_window_prints_message(context_window: Evidence) -> None:
 @pytest.mark.see(OVERFLOW)
 def test_context_window_exits_cleanly(context_window: Evidence) -> None:
     """finishes normally after the refusal (exit code 0)"""
+    if not any(_context_error(r) for r in context_window.chats()):
+        raise CheckFailed("no prompt was refused, so there was no refusal to finish after; see \"sends a prompt "
+                          "longer than the context window\".")
     if context_window.run.exit_code != 0:
         raise CheckFailed(f"expected your script to catch the 400 and finish; it stopped with exit code "
                           f"{context_window.run.exit_code}:\n{printed_with_error(context_window)}\nWrap the call in "
@@ -403,9 +412,9 @@ def test_fit_caps_answer(fit: Evidence) -> None:
 def test_fit_prints_prompt_tokens(fit: Evidence) -> None:
     """prints the prompt_tokens the server reported"""
     used = _final_prompt(fit)
-    if used not in _integers(fit.output):
-        raise CheckFailed(f"expected the prompt_tokens of the fitted request, {used}, in your output, to confirm "
-                          f"the fit; your script printed:\n{printed_with_error(fit)}")
+    if not find_value(fit, "prompt|input", used):
+        raise CheckFailed(f"expected the prompt_tokens of the fitted request, {used}, next to its name in your output, "
+                          f"to confirm the fit; your script printed:\n{printed_with_error(fit)}")
 
 
 # --- work/cost.py --------------------------------------------------------------------------------------------------
@@ -441,14 +450,33 @@ def _shows_cost(numbers: list[tuple[float, float]], tokens: tuple[int, int], rea
     return _shows(numbers, sum(parts), min(parts))
 
 
+def _prices(ev: Evidence, label: str) -> list[tuple[float, set[float]]]:
+    """Each printed price named by one of `label`'s words, with the divisors its own words allow: "per million",
+    "per 1K", "per token" (costs in dollars or cents); a price that names no unit allows every one of PER."""
+    found = []
+    for number in labelled_numbers(ev.output):
+        words = number.words
+        if number.unit not in ("", "$") or not 0 < number.value <= 1000 or not words & set(label.split("|")):
+            continue
+        if words & {"million", "m", "mtok", "mtoks"}:
+            pers = {1_000_000, 10_000, 1}  # costs in dollars, in cents, or in micro-dollars (the lesson's ledger)
+        elif words & {"thousand", "k", "ktok", "ktoks"}:
+            pers = {1_000, 10}
+        elif {"per", "token"} <= words:
+            pers = {1, 0.01}
+        else:
+            pers = set(PER)
+        found.append((number.value, pers))
+    return found
+
+
 def _readings(ev: Evidence, amounts: list[tuple[int, int]]) -> list[Reading]:
-    """Every pair of printed numbers that, read as input and output prices, gives a printed cost for each
-    (input tokens, output tokens) amount."""
+    """Every input price and output price, each read next to its own name and unit, that give a printed cost for
+    each (input tokens, output tokens) amount."""
     numbers = _printed_numbers(ev)
-    prices = [value for value, _ in numbers]
-    return [(p_in, p_out, per) for i, p_in in enumerate(prices) for j, p_out in enumerate(prices) for per in PER
-            if i != j and 0 < p_in <= 1000 and 0 < p_out <= 1000
-            and all(_shows_cost(numbers, tokens, (p_in, p_out, per)) for tokens in amounts)]
+    return [(p_in, p_out, per) for p_in, in_pers in _prices(ev, "input|in|prompt")
+            for p_out, out_pers in _prices(ev, "output|out|completion") for per in in_pers & out_pers
+            if all(_shows_cost(numbers, tokens, (p_in, p_out, per)) for tokens in amounts)]
 
 
 def _calls(usages: list[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -468,7 +496,8 @@ def test_cost_prints_costs(cost: Evidence) -> None:
         raise CheckFailed(f"expected each call's cost, (prompt_tokens x input price + completion_tokens x output "
                           f"price) / 1,000,000, with the prices your script prints; completion_tokens already "
                           f"includes the reasoning tokens, which are billed as output. The server reported "
-                          f"{_usage_lines(usages)}. No pair of prices in your output gives the costs in it:\n"
+                          f"{_usage_lines(usages)}. No input price and output price in your output (each next to its "
+                          f"name and unit, such as '$0.10 per million input tokens') give the costs in it:\n"
                           f"{printed_with_error(cost)}\nPrint your price table, and each cost with enough decimals "
                           "to read it (f'{cost:.6f}').")
 
@@ -539,9 +568,12 @@ def test_near_limit_prints_cut(near_limit: Evidence) -> None:
     request = _squeezed(near_limit)
     completion = request.usage()["completion_tokens"]
     reason = _finish_reason(request)
-    if str(reason) not in near_limit.output or completion not in _integers(near_limit.output):
-        raise CheckFailed(f"expected finish_reason ({reason!r}) and completion_tokens ({completion}) in your output; "
-                          f"your script printed:\n{printed_with_error(near_limit)}")
+    labelled = find_value(near_limit, "completion|output|generated|used|got", completion,
+                          avoid="room leaving left leaves window limit")
+    if str(reason) not in near_limit.output or not labelled:
+        raise CheckFailed(f"expected finish_reason ({reason!r}) and completion_tokens ({completion}, next to its name) "
+                          f"in your output; your script printed:\n{printed_with_error(near_limit)}\nThe room the "
+                          "window left is not the count: print usage.completion_tokens.")
 
 
 # --- work/safe_ask.py (challenge 2) --------------------------------------------------------------------------------
@@ -557,7 +589,7 @@ def test_safe_ask_caps_output(safe_ask: Evidence) -> None:
 
 def test_safe_ask_prints_reply(safe_ask: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(safe_ask)
+    replies_printed_once(safe_ask)
 
 
 def test_safe_ask_refuses_paste(safe_ask_paste: Evidence) -> None:
@@ -572,6 +604,9 @@ def test_safe_ask_refuses_paste(safe_ask_paste: Evidence) -> None:
 
 def test_safe_ask_explains_refusal(safe_ask_paste: Evidence) -> None:
     """says why it refused (a message, not a traceback)"""
+    if safe_ask_paste.chats():
+        raise CheckFailed("your script sent the oversized paste instead of refusing it, so there was no refusal to "
+                          "explain; see \"sends no chat request for the oversized paste\".")
     if "Traceback (most recent call last)" in safe_ask_paste.run.stderr:
         raise CheckFailed(f"expected a short message saying the input is too long; your script crashed:\n"
                           f"{printed_with_error(safe_ask_paste)}")
@@ -613,6 +648,23 @@ def test_estimate_worst_case(estimate: Evidence) -> None:
                           "max_tokens, so price max_tokens as output.")
 
 
+def test_estimate_before_call(estimate_refused: Evidence) -> None:
+    """prints the worst case before sending the call"""
+    chats = estimate_refused.chats()
+    measured = [r for r in estimate_refused.to(TOKENIZE) if r.status == 200 and isinstance(r.response, dict)]
+    if not chats or not measured:
+        return  # nothing measured or nothing sent: the checks of the plain run say what is missing
+    request, asked = chats[0], budget_of(chats[0])
+    counted = [r.response.get("count") for r in measured if r.messages() == request.messages()]
+    if not isinstance(asked, int) or not counted or not isinstance(counted[-1], int):
+        return
+    if not _readings(estimate_refused, [(counted[-1], asked)]):
+        raise CheckFailed(f"in this run the server refused the call ({chats[0].status}), and your script never "
+                          f"printed the worst case for its {counted[-1]} prompt tokens and max_tokens {asked}; it "
+                          f"printed:\n{printed_with_error(estimate_refused)}\nAn estimate guards a call only when "
+                          "it is printed (and checked) before the call is sent.")
+
+
 def test_estimate_actual(estimate: Evidence) -> None:
     """prints what the call did cost, from its usage"""
     _, usage, _ = _estimated(estimate)
@@ -620,3 +672,65 @@ def test_estimate_actual(estimate: Evidence) -> None:
         raise CheckFailed(f"expected the actual cost after the call, from the usage the server returned "
                           f"({_usage_lines([usage])}) and the prices your script prints; your script printed:\n"
                           f"{printed_with_error(estimate)}")
+
+
+# --- every file: the model id comes from MODEL --------------------------------------------------------------------
+
+count_tokens_other_model = SECTION.other_model("count_tokens.py")
+overhead_other_model = SECTION.other_model("overhead.py")
+context_window_other_model = SECTION.other_model("context_window.py")
+fit_other_model = SECTION.other_model("fit.py")
+cost_other_model = SECTION.other_model("cost.py")
+near_limit_other_model = SECTION.other_model("near_limit.py")
+safe_ask_other_model = SECTION.other_model("safe_ask.py")
+estimate_other_model = SECTION.other_model("estimate.py")
+
+
+def test_count_tokens_model_from_env(count_tokens_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(count_tokens_other_model)
+
+
+def test_overhead_model_from_env(overhead_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(overhead_other_model)
+
+
+def test_context_window_model_from_env(context_window_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(context_window_other_model)
+
+
+def test_fit_model_from_env(fit_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(fit_other_model)
+
+
+def test_cost_model_from_env(cost_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(cost_other_model)
+
+
+def test_near_limit_model_from_env(near_limit_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(near_limit_other_model)
+
+
+def test_safe_ask_model_from_env(safe_ask_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(safe_ask_other_model)
+
+
+def test_estimate_model_from_env(estimate_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(estimate_other_model)
+
+
+# --- variant runs: against a differently configured server, printed values must follow this run's response ----------
+
+fit_variant = SECTION.variant("fit.py")
+
+
+def test_fit_prints_summary_variant(fit_variant: Evidence) -> None:
+    """prints the summary the server sent"""
+    replies_printed_once(fit_variant, [_final_chat(fit_variant)])

@@ -20,7 +20,9 @@ from grader.checks.common import (
     budget_of,
     last_user,
     posts_chat,
+    replies_printed_once,
     sends_key,
+    sends_model_from_env,
     squash,
 )
 from grader.endpoint.session import LoggedRequest
@@ -47,6 +49,7 @@ confidence = SECTION.file("confidence.py", reference="examples/04/confidence.py"
 INTEGERS = ("n", "seed", "max_tokens", "max_completion_tokens", "top_logprobs")
 NUMERIC = ("temperature", "top_p", "presence_penalty", "frequency_penalty", *INTEGERS)
 PERCENT = re.compile(r"(?<![\w.])(-?\d+(?:\.(\d+))?)\s?%")
+FRACTION = re.compile(r"(?<![\w.-])([01]\.(\d+))(?![\d.%]|\s?%)")  # 0.8703: a probability as a fraction
 CONFIDENT = 0.75  # the confidence challenge's threshold (its tests' docstrings say 75%)
 LOW_TOP_P = 0.5
 
@@ -125,6 +128,14 @@ def _percentages(output: str) -> list[tuple[float, float]]:
     return [(float(m.group(1)), 10 ** -len(m.group(2) or "") + 1e-9) for m in PERCENT.finditer(output)]
 
 
+def _probabilities(output: str) -> list[tuple[float, float]]:
+    """Every probability printed, as a percentage (87.03%) or a fraction (0.8703), in percent and in output order."""
+    found = [(m.start(), float(m.group(1)), 10 ** -len(m.group(2) or "") + 1e-9) for m in PERCENT.finditer(output)]
+    found += [(m.start(), 100 * float(m.group(1)), 100 * 10 ** -len(m.group(2)) + 1e-9)
+              for m in FRACTION.finditer(output)]
+    return [(value, slack) for _, value, slack in sorted(found)]
+
+
 def _shows_in_order(expected: list[float], printed: list[tuple[float, float]]) -> bool:
     position = 0
     for value in expected:
@@ -133,6 +144,18 @@ def _shows_in_order(expected: list[float], printed: list[tuple[float, float]]) -
         if position == len(printed):
             return False
         position += 1
+    return True
+
+
+def _shows_all(expected: list[float], printed: list[tuple[float, float]]) -> bool:
+    """Every expected value printed, each matched to its own printed value, in any order (questions asked from a
+    thread pool answer in the order they finish)."""
+    unused = list(printed)
+    for value in expected:
+        match = next((p for p in unused if abs(p[0] - value) <= p[1]), None)
+        if match is None:
+            return False
+        unused.remove(match)
     return True
 
 
@@ -205,12 +228,7 @@ def _prints_every_reply(ev: Evidence, requests: list[LoggedRequest] | None = Non
     if not answered:
         refused = requests[-1] if requests else _chats(ev)[-1]
         raise CheckFailed(f"the server answered {refused.status}, so there was no reply to print: {_error(refused)}")
-    for request in answered:
-        for reply in request.replies():
-            if reply.strip() and not _printed(reply, ev.output):
-                raise CheckFailed(f"expected every reply the server sent in your output, including "
-                                  f"{quote(reply, 120)!r}; your script printed:\n{quote_output(ev.output)}\n"
-                                  "Loop over response.choices and print each choice.message.content.")
+    replies_printed_once(ev, answered, hint="Loop over response.choices and print each choice.message.content.")
 
 
 # --- work/temperature.py --------------------------------------------------------------------------------------------
@@ -497,21 +515,23 @@ def test_logprobs_asks(logprobs: Evidence) -> None:
 
 
 def test_logprobs_prints_percentages(logprobs: Evidence) -> None:
-    """prints exp(logprob) as a percentage for each token of the answer"""
+    """prints exp(logprob), the probability, for each token of the answer"""
     answer = _first_logprobs(logprobs)
-    if not _shows_in_order([_percent(e.get("logprob")) for e in answer], _percentages(logprobs.output)):
-        raise CheckFailed(f"expected each answer token's probability as a percentage, in order: {_listed(answer)}; "
+    # The lesson prints percentages; a fraction (0.8703) says the same, and this step does not ask for either form.
+    if not _shows_in_order([_percent(e.get("logprob")) for e in answer], _probabilities(logprobs.output)):
+        raise CheckFailed(f"expected each answer token's probability (a percentage or a fraction), in order: "
+                          f"{_listed(answer)}; "
                           f"your script printed:\n{quote_output(logprobs.output)}\n{_percent_hint(logprobs).strip()}")
 
 
 def test_logprobs_prints_alternatives(logprobs: Evidence) -> None:
-    """prints the top alternatives for the answer's first token, with their percentages"""
+    """prints the top alternatives for the answer's first token, with their probabilities"""
     answer = _first_logprobs(logprobs)
     alternatives = [a for a in (answer[0].get("top_logprobs") or []) if isinstance(a, dict)] if answer else []
     if not alternatives:
         raise CheckFailed("the server sent no alternatives for the answer's first token: ask for them with "
                           "top_logprobs=3.")
-    if not _shows_in_order([_percent(a.get("logprob")) for a in alternatives], _percentages(logprobs.output)):
+    if not _shows_in_order([_percent(a.get("logprob")) for a in alternatives], _probabilities(logprobs.output)):
         raise CheckFailed(f"expected the alternatives the server listed for {answer[0].get('token')!r}, with their "
                           f"probabilities: {_listed(alternatives)}; your script printed:\n"
                           f"{quote_output(logprobs.output)}\n"
@@ -649,9 +669,9 @@ def test_confidence_prints_percentages(confidence: Evidence) -> None:
     """prints each answer's first-token probability as a percentage"""
     found = _confidences(confidence)
     expected = [100 * p for _, p in found]
-    if not found or not _shows_in_order(expected, _percentages(confidence.output)):
+    if not found or not _shows_all(expected, _percentages(confidence.output)):
         shown = ", ".join(f"{p:.1f}%" for p in expected) or "none"
-        raise CheckFailed(f"expected the probability of each answer's first token as a percentage, in order: {shown}; "
+        raise CheckFailed(f"expected the probability of each answer's first token as a percentage: {shown}; "
                           f"your script printed:\n{quote_output(confidence.output)}\n"
                           f"{_percent_hint(confidence).strip()}")
 
@@ -682,3 +702,76 @@ def test_confidence_holds_back_unsure(confidence: Evidence) -> None:
             raise CheckFailed(f"the model was only {p:.1%} sure of its answer to {quote(last_user(request), 60)!r}, "
                               f"but your script printed that answer, {quote(reply, 80)!r}. Below {CONFIDENT:.0%}, "
                               "print that it is not sure instead of the answer.")
+
+
+# --- every file: the model id comes from MODEL --------------------------------------------------------------------
+
+temperature_other_model = SECTION.other_model("temperature.py")
+stop_other_model = SECTION.other_model("stop.py")
+seed_other_model = SECTION.other_model("seed.py")
+logprobs_other_model = SECTION.other_model("logprobs.py")
+top_p_other_model = SECTION.other_model("top_p.py")
+penalty_other_model = SECTION.other_model("penalty.py")
+confidence_other_model = SECTION.other_model("confidence.py")
+
+
+def test_temperature_model_from_env(temperature_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(temperature_other_model)
+
+
+def test_stop_model_from_env(stop_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(stop_other_model)
+
+
+def test_seed_model_from_env(seed_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(seed_other_model)
+
+
+def test_logprobs_model_from_env(logprobs_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(logprobs_other_model)
+
+
+def test_top_p_model_from_env(top_p_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(top_p_other_model)
+
+
+def test_penalty_model_from_env(penalty_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(penalty_other_model)
+
+
+def test_confidence_model_from_env(confidence_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(confidence_other_model)
+
+
+# --- variant runs: against a differently configured server, printed values must follow this run's response ----------
+
+temperature_variant = SECTION.variant("temperature.py")
+stop_variant = SECTION.variant("stop.py")
+logprobs_variant = SECTION.variant("logprobs.py")
+
+
+def test_temperature_prints_every_reply_variant(temperature_variant: Evidence) -> None:
+    """prints every reply the server sent"""
+    test_temperature_prints_every_reply(temperature_variant)
+
+
+def test_stop_prints_every_reply_variant(stop_variant: Evidence) -> None:
+    """prints every reply the server sent"""
+    test_stop_prints_every_reply(stop_variant)
+
+
+def test_logprobs_prints_percentages_variant(logprobs_variant: Evidence) -> None:
+    """prints exp(logprob), the probability, for each token of the answer"""
+    test_logprobs_prints_percentages(logprobs_variant)
+
+
+def test_logprobs_prints_alternatives_variant(logprobs_variant: Evidence) -> None:
+    """prints the top alternatives for the answer's first token, with their probabilities"""
+    test_logprobs_prints_alternatives(logprobs_variant)

@@ -6,7 +6,6 @@ file it grades by its fixture: `reasoning` is one run of work/reasoning.py.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -15,11 +14,14 @@ from grader.checks import CheckFailed, Evidence, quote, quote_body, quote_output
 from grader.checks.common import (
     CHAT,
     budget_of,
-    in_order,
+    by_sdk,
+    find_value,
+    find_values,
+    labelled_numbers,
     posts_chat,
-    printed_integers,
-    prints_reply,
+    replies_printed_once,
     sends_key,
+    sends_model_from_env,
     sent_with_requests,
     squash,
     user_agent,
@@ -127,9 +129,10 @@ def _prints_prompt_tokens(ev: Evidence, requests: list[LoggedRequest]) -> None:
     if len(answered) < 2:
         raise CheckFailed(f"expected two answered calls to compare; the server answered {len(answered)}.")
     counts = [_usage_numbers(r)[0] for r in answered[:2]]
-    if not in_order(counts, printed_integers(ev)):
+    if not find_values(ev, "prompt|input|with|without|developer|system", counts, avoid="completion output total"):
         raise CheckFailed(f"expected the prompt_tokens the server returned for both calls, {counts[0]} and "
-                          f"{counts[1]}, in your output; your script printed:\n{quote_output(ev.output)}")
+                          f"{counts[1]}, in your output, each next to its name (prompt tokens); your script "
+                          f"printed:\n{quote_output(ev.output)}")
 
 
 # --- work/reasoning.py ----------------------------------------------------------------------------------------------
@@ -147,11 +150,12 @@ def test_reasoning_then_sdk(reasoning: Evidence) -> None:
         why = "" if chats else f": {reasoning.why_nothing()}"
         raise CheckFailed(f"expected two chat requests, the first with requests and the second with the SDK; your "
                           f"script sent {len(chats)}{why}.")
-    later = [r for r in chats[1:] if user_agent(r).startswith("OpenAI/Python")]
+    later = [r for r in chats[1:] if by_sdk(r)]
     if not later:
         agents = sorted({user_agent(r) for r in chats[1:]})
-        raise CheckFailed(f"expected a later request from the openai SDK (User-Agent OpenAI/Python ...); the later "
-                          f"requests came from {agents}. Add client.chat.completions.create(...) after the raw call.")
+        raise CheckFailed(f"expected a later request from the openai SDK (it marks its requests with X-Stainless-* "
+                          f"headers); the later requests were written by hand (User-Agent {agents}). Add "
+                          "client.chat.completions.create(...) after the raw call.")
     if later[0].messages() != chats[0].messages():
         raise CheckFailed(f"expected the SDK call to send the same messages as the raw call, to compare the two; it "
                           f"sent {quote_body(later[0].messages())} after {quote_body(chats[0].messages())}.")
@@ -191,11 +195,11 @@ def test_reasoning_prints_answer(reasoning: Evidence) -> None:
 
 def test_reasoning_prints_token_split(reasoning: Evidence) -> None:
     """prints completion_tokens and reasoning_tokens for each call"""
-    printed = printed_integers(reasoning)
     for request in _answered(reasoning):
         _, completion, thought = _usage_numbers(request)
-        missing = [f"{name}={value}" for name, value in (("completion_tokens", completion),
-                                                         ("reasoning_tokens", thought)) if value not in printed]
+        wanted = (("completion_tokens", "completion|output|tokens", completion),
+                  ("reasoning_tokens", "reasoning|thinking", thought))
+        missing = [f"{name}={value}" for name, label, value in wanted if not find_value(reasoning, label, value)]
         if missing:
             raise CheckFailed(f"expected the usage numbers the server returned, {' and '.join(missing)}, in your "
                               f"output; your script printed:\n{quote_output(reasoning.output)}\nThey are "
@@ -250,15 +254,29 @@ def test_effort_same_question(effort: Evidence) -> None:
 def test_effort_prints_reasoning_tokens(effort: Evidence) -> None:
     """prints the reasoning_tokens the server reported for each effort"""
     counts = [_usage_numbers(r)[2] for r in _answered(effort)]
-    if not in_order(counts, printed_integers(effort)):
-        raise CheckFailed(f"expected the reasoning_tokens the server returned, in order: {counts}; your script "
+    if not find_values(effort, "reasoning|thinking", counts):
+        raise CheckFailed(f"expected the reasoning_tokens the server returned, in order and each next to its name: "
+                          f"{counts}; your script "
                           f"printed:\n{quote_output(effort.output)}\n"
                           "Read usage.completion_tokens_details.reasoning_tokens.")
 
 
+def test_effort_room_to_answer(effort: Evidence) -> None:
+    """leaves every effort room to finish its answer"""
+    for request in _answered(effort):
+        reply = _reply_of(request)
+        if reply is not None and reply.finish_reason == "length":
+            raise CheckFailed(f"at reasoning_effort {_effort(request)!r} the server stopped at your budget of "
+                              f"{request.json_field('max_completion_tokens') or request.json_field('max_tokens')} "
+                              f"tokens (finish_reason 'length'), " + ("before any answer" if not reply.content else
+                                                                      "in the middle of the answer") +
+                              ", so that effort printed no real reply. Leave max_tokens out here, or give every "
+                              "effort room to reason and answer.")
+
+
 def test_effort_prints_reply(effort: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(effort, effort.chats())
+    replies_printed_once(effort, effort.chats())
 
 
 # --- work/budget_trap.py --------------------------------------------------------------------------------------------
@@ -350,7 +368,7 @@ def test_budget_trap_retry_succeeds(budget_trap: Evidence) -> None:
 
 def test_budget_trap_prints_reply(budget_trap: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(budget_trap)
+    replies_printed_once(budget_trap)
 
 
 def test_budget_trap_reasoning_not_printed(budget_trap: Evidence) -> None:
@@ -399,7 +417,7 @@ def test_developer_role_same_as_system(developer_role: Evidence) -> None:
 
 def test_developer_role_prints_reply(developer_role: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(developer_role, developer_role.chats()[:1])
+    replies_printed_once(developer_role, developer_role.chats()[:1])
 
 
 def test_developer_role_prints_prompt_tokens(developer_role: Evidence) -> None:
@@ -428,7 +446,7 @@ def test_support_bot_rules_first(support_bot: Evidence) -> None:
 
 def test_support_bot_prints_reply(support_bot: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(support_bot)
+    replies_printed_once(support_bot)
 
 
 def test_support_bot_reasoning_off_stdout(support_bot: Evidence) -> None:
@@ -460,7 +478,9 @@ def test_reasoning_share_same_question(reasoning_share: Evidence) -> None:
 
 def test_reasoning_share_prints_share(reasoning_share: Evidence) -> None:
     """prints each effort's reasoning share of the completion tokens"""
-    printed = [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])", reasoning_share.output)]
+    # a share is a percentage, or a fraction named as one (0.29 next to "share"), never a count or a time
+    printed = [n.value if n.unit == "%" else 100 * n.value for n in labelled_numbers(reasoning_share.output)
+               if n.unit == "%" or (n.unit == "" and n.value <= 1 and n.words & {"share", "fraction", "ratio"})]
     for request in _answered(reasoning_share):
         _, completion, thought = _usage_numbers(request)
         if not completion:
@@ -469,7 +489,8 @@ def test_reasoning_share_prints_share(reasoning_share: Evidence) -> None:
         if not any(abs(n - share) <= 1 for n in printed):
             raise CheckFailed(f"for reasoning_effort={_effort(request)!r} the server returned {thought} reasoning "
                               f"tokens out of {completion} completion tokens, {share:.1f}%; your output shows no "
-                              f"number within 1 of it:\n{quote_output(reasoning_share.output)}")
+                              f"percentage (or fraction labelled share) within 1 of it:\n"
+                              f"{quote_output(reasoning_share.output)}")
 
 
 # --- work/drop_reasoning.py (challenge 3) ---------------------------------------------------------------------------
@@ -539,14 +560,89 @@ def test_late_rule_sends_key(late_rule: Evidence) -> None:
 
 def test_late_rule_late_developer(late_rule: Evidence) -> None:
     """sends a developer message after the assistant's turn"""
-    roles = late_rule.one(CHAT, "a chat request").roles()
-    assistant = roles.index("assistant") if "assistant" in roles else None
-    late = assistant is not None and any(r in ("developer", "system") for r in roles[assistant + 1:])
-    if not late or roles[-1] != "user":
-        raise CheckFailed(f"expected a conversation with an assistant turn, then a developer message with the new "
-                          f"rule, then the user's next question; your script sent roles {roles}.")
+    # The assistant's answer may be written in or come from an earlier call: judge the request that carries it.
+    for request in reversed(late_rule.chats() or [late_rule.one(CHAT, "a chat request")]):
+        roles = request.roles()
+        assistant = roles.index("assistant") if "assistant" in roles else None
+        late = assistant is not None and any(r in ("developer", "system") for r in roles[assistant + 1:])
+        if late and roles[-1] == "user":
+            return
+    raise CheckFailed(f"expected a conversation with an assistant turn, then a developer message with the new rule, "
+                      f"then the user's next question; your script sent roles {late_rule.chats()[-1].roles()}.")
 
 
 def test_late_rule_prints_reply(late_rule: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(late_rule)
+    replies_printed_once(late_rule)
+
+
+# --- every file: the model id comes from MODEL --------------------------------------------------------------------
+
+reasoning_other_model = SECTION.other_model("reasoning.py")
+effort_other_model = SECTION.other_model("effort.py")
+budget_trap_other_model = SECTION.other_model("budget_trap.py")
+developer_role_other_model = SECTION.other_model("developer_role.py")
+support_bot_other_model = SECTION.other_model("support_bot.py")
+reasoning_share_other_model = SECTION.other_model("reasoning_share.py")
+drop_reasoning_other_model = SECTION.other_model("drop_reasoning.py")
+late_rule_other_model = SECTION.other_model("late_rule.py")
+
+
+def test_reasoning_model_from_env(reasoning_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(reasoning_other_model)
+
+
+def test_effort_model_from_env(effort_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(effort_other_model)
+
+
+def test_budget_trap_model_from_env(budget_trap_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(budget_trap_other_model)
+
+
+def test_developer_role_model_from_env(developer_role_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(developer_role_other_model)
+
+
+def test_support_bot_model_from_env(support_bot_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(support_bot_other_model)
+
+
+def test_reasoning_share_model_from_env(reasoning_share_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(reasoning_share_other_model)
+
+
+def test_drop_reasoning_model_from_env(drop_reasoning_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(drop_reasoning_other_model)
+
+
+def test_late_rule_model_from_env(late_rule_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(late_rule_other_model)
+
+
+# --- variant runs: against a differently configured server, printed values must follow this run's response ----------
+
+reasoning_variant = SECTION.variant("reasoning.py")
+
+
+def test_reasoning_prints_reasoning_variant(reasoning_variant: Evidence) -> None:
+    """prints the reasoning field of each reply"""
+    test_reasoning_prints_reasoning(reasoning_variant)
+
+
+def test_reasoning_prints_answer_variant(reasoning_variant: Evidence) -> None:
+    """prints the answer from the content field of each reply"""
+    test_reasoning_prints_answer(reasoning_variant)
+
+
+def test_reasoning_prints_token_split_variant(reasoning_variant: Evidence) -> None:
+    """prints completion_tokens and reasoning_tokens for each call"""
+    test_reasoning_prints_token_split(reasoning_variant)

@@ -15,18 +15,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from grader.checks import CheckFailed, Evidence, quote, quote_output
+from grader.checks import CheckFailed, Evidence, quote, quote_exact, quote_output
 from grader.checks.common import (
     CHAT,
+    RAW_EVENT,
+    labelled_numbers,
     last_user,
     posts_chat,
-    printed_integers,
-    prints_reply,
+    prints_usage,
+    replies_printed_once,
     sends_key,
+    sends_model_from_env,
     sent_with_requests,
     sent_with_sdk,
     squash,
 )
+from grader.checks.streams import delta as _delta
+from grader.checks.streams import events as _events
+from grader.checks.streams import first as _first
+from grader.checks.streams import last as _last
+from grader.checks.streams import prints_as_it_arrives
+from grader.checks.streams import sent_at as _sent_at
+from grader.checks.streams import sent_before as _sent_before
 from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
 
@@ -53,46 +63,6 @@ thinking = SECTION.file("thinking.py", reference="examples/06/thinking.py",
 
 def _bare(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
-
-def _events(request: LoggedRequest) -> list[Any]:
-    """The SSE payloads the endpoint planned for a streamed request (JSON objects, "[DONE]")."""
-    return request.response if isinstance(request.response, list) else []
-
-
-def _delta(event: Any) -> dict[str, Any]:
-    if isinstance(event, dict) and event.get("choices"):
-        delta = event["choices"][0].get("delta")
-        return delta if isinstance(delta, dict) else {}
-    return {}
-
-
-def _first(request: LoggedRequest, field: str) -> int | None:
-    """The index of the first event whose delta carries text in `field` ("content" or "reasoning")."""
-    for number, event in enumerate(_events(request)):
-        if _delta(event).get(field):
-            return number
-    return None
-
-
-def _last(request: LoggedRequest, field: str) -> int | None:
-    """The index of the last event whose delta carries text in `field`."""
-    found = [n for n, event in enumerate(_events(request)) if _delta(event).get(field)]
-    return found[-1] if found else None
-
-
-def _sent_at(request: LoggedRequest, number: int | None) -> float | None:
-    """When the endpoint had written event `number` (logged just after the write), or None if it never did."""
-    if number is None or number >= len(request.event_times):
-        return None
-    return request.event_times[number]
-
-
-def _sent_before(request: LoggedRequest, number: int | None) -> float | None:
-    """A moment before event `number` was written: the log of the event before it, or the request's arrival."""
-    if number is None:
-        return None
-    return request.started if number == 0 else _sent_at(request, number - 1)
 
 
 def _reasoning(request: LoggedRequest) -> str:
@@ -125,14 +95,6 @@ def _streams(ev: Evidence) -> list[LoggedRequest]:
     return streamed
 
 
-def _when_printed(ev: Evidence, byte_end: int) -> float | None:
-    """When the first `byte_end` bytes of the output had reached the grader."""
-    for moment, total in ev.run.stdout_arrivals:
-        if total >= byte_end:
-            return moment
-    return None
-
-
 def _stderr_tail(ev: Evidence) -> str:
     """The last line of what the script wrote to stderr (its exception), without a final full stop."""
     lines = [line.strip() for line in ev.run.stderr.strip().splitlines() if line.strip()]
@@ -152,34 +114,14 @@ def _asks_for_stream(ev: Evidence) -> None:
 
 
 def _prints_progressively(ev: Evidence) -> None:
-    """The first answer piece reached the grader before the endpoint had logged the last one: a script that reads
-    on past the last piece (to the final chunk and [DONE]) without printing cannot show it sooner."""
-    request = _streams(ev)[0]
-    reply = request.replies()[0] if request.replies() else ""
-    first = _first(request, "content")
-    if not reply or first is None:
-        raise CheckFailed("the server streamed no answer text to print.")
-    at = ev.output.find(reply)
-    if at < 0:
-        raise CheckFailed(f"expected the pieces of the answer printed one after another, so that they add up to the "
-                          f"reply {quote(reply, 100)!r}; your script printed:\n{quote_output(ev.output)}\n"
-                          "Print each piece with print(piece, end=\"\", flush=True).")
-    piece = _delta(_events(request)[first])["content"]
-    printed = _when_printed(ev, len(ev.output[:at].encode()) + len(piece.encode()))
-    last_sent = _sent_at(request, _last(request, "content"))
-    if printed is None or last_sent is None:
-        raise CheckFailed("the grader could not time your output against the stream; run the check again.")
-    if printed >= last_sent:
-        hint = ("All of it appeared at once, when the script ended: Python holds printed text back when the output "
-                "is not a terminal, so pass flush=True to print()." if len(ev.run.stdout_arrivals) == 1 else
-                "Print each piece inside the loop with flush=True, and with requests pass stream=True to "
-                "requests.post so that iter_lines() hands you each line as it arrives.")
-        raise CheckFailed(f"expected the first piece of the answer, {piece!r}, to appear while the stream was still "
-                          f"coming in; it appeared {(printed - last_sent) * 1000:.0f} ms after the server had sent "
-                          f"the last one. {hint}")
+    prints_as_it_arrives(ev, _streams(ev)[0])
 
 
 def _hides_reasoning(ev: Evidence) -> None:
+    if RAW_EVENT.search(ev.output) or re.search(r"""["']reasoning(?:_content)?["']: ?["']""", ev.output):
+        raise CheckFailed(f"expected only the answer in your output; your script printed the stream's events whole, "
+                          f"and those carry the model's reasoning:\n{quote_output(ev.output)}\nParse each event "
+                          "and print only its delta's content.")
     for request in _streams(ev):
         reasoning = _reasoning(request)
         if reasoning and _bare(reasoning)[:40] in _bare(ev.output):
@@ -234,7 +176,7 @@ def test_stream_raw_asks_for_stream(stream_raw: Evidence) -> None:
 
 def test_stream_raw_prints_reply(stream_raw: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(stream_raw)
+    replies_printed_once(stream_raw)
 
 
 def test_stream_raw_progressive(stream_raw: Evidence) -> None:
@@ -267,7 +209,7 @@ def test_stream_sdk_asks_for_stream(stream_sdk: Evidence) -> None:
 
 def test_stream_sdk_prints_reply(stream_sdk: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(stream_sdk, stream_sdk.chats())
+    replies_printed_once(stream_sdk, stream_sdk.chats(), flag_cut=True)
 
 
 def test_stream_sdk_progressive(stream_sdk: Evidence) -> None:
@@ -296,8 +238,8 @@ def test_stream_sdk_keeps_reply(stream_sdk: Evidence) -> None:
     content = turn.get("content")
     if turn.get("role") != "assistant" or content != reply:
         raise CheckFailed(f"expected {{'role': 'assistant', 'content': <the whole streamed reply>}} after the first "
-                          f"messages, with the reply {quote(reply, 80)!r} ({len(reply)} characters); your script sent "
-                          f"{turn.get('role')!r} with {quote(str(content), 80)!r} "
+                          f"messages, with the reply {quote_exact(reply, 100)} ({len(reply)} characters); your script "
+                          f"sent {turn.get('role')!r} with {quote_exact(str(content), 100)} "
                           f"({len(str(content))} characters). Join the content pieces (skipping None) with "
                           "''.join(pieces).")
 
@@ -320,7 +262,7 @@ def test_stream_usage_asks_for_usage(stream_usage: Evidence) -> None:
 
 def test_stream_usage_prints_reply(stream_usage: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(stream_usage)
+    replies_printed_once(stream_usage)
 
 
 def test_stream_usage_survives_usage_chunk(stream_usage: Evidence) -> None:
@@ -334,29 +276,42 @@ def test_stream_usage_prints_usage(stream_usage: Evidence) -> None:
     usage = _streams(stream_usage)[0].usage()
     if usage is None:
         raise CheckFailed("the server sent no usage chunk, because the request did not ask for one.")
-    wanted = [f"{name}={usage[name]}" for name in ("prompt_tokens", "completion_tokens", "total_tokens")]
-    missing = [pair for pair in wanted if int(pair.split("=")[1]) not in printed_integers(stream_usage)]
-    if missing:
-        raise CheckFailed(f"expected the counts the usage chunk carried ({', '.join(wanted)}) in your output; "
-                          f"missing: {', '.join(missing)}. Your script printed:\n"
-                          f"{quote_output(stream_usage.output)}\nPrint chunk.usage from the last chunk instead of "
-                          "counting.")
+    prints_usage(stream_usage, usage)
 
 
 # --- work/ttft.py --------------------------------------------------------------------------------------------------
 
-_TIME = re.compile(r"(?<![\w.])(\d+)(?:\.(\d+))?(?:\s*(ms|milliseconds|s|secs?|seconds)\b)?(?!\w)")
+_FIRST_LABEL = re.compile(r"\b(first|ttft)\b", re.IGNORECASE)
+_TOTAL_LABEL = re.compile(r"\b(total|whole|overall|end|full|complete|all|finish\w*|done|last)\b", re.IGNORECASE)
+Time = tuple[float, float]  # seconds, and how far rounding may have moved the printed value
 
 
-def _two_times(ev: Evidence) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The last two numbers printed, in seconds (ms divided by 1000), each with how far rounding may have moved it:
-    the first token, then the total."""
-    found = []
-    for whole, decimals, unit in _TIME.findall(ev.output):
-        scale = 1000 if unit in ("ms", "milliseconds") else 1
-        found.append((float(f"{whole}.{decimals or 0}") / scale, 0.5 * 10 ** -len(decimals) / scale + 1e-6))
+def _times(line: str) -> list[Time]:
+    """The times a line shows, in seconds: numbers in s or ms, or bare; never a percentage or a count."""
+    scale = {"s": 1.0, "": 1.0, "ms": 0.001}
+    return [(n.value * scale[n.unit], n.step * scale[n.unit] / 2 + 1e-6) for n in labelled_numbers(line)
+            if n.unit in scale and not n.words & {"chunks", "chunk", "pieces", "events", "characters", "chars"}]
+
+
+def _two_times(ev: Evidence) -> tuple[Time, Time]:
+    """The first-token time and the total, in seconds (ms divided by 1000), read by their labels in either order
+    (the latest "first" time, as a reasoning model's answer starts after its reasoning); unlabelled, the last two
+    numbers printed, first token then total."""
+    labelled: dict[str, list[Time]] = {"first": [], "total": []}
+    for line in ev.output.splitlines():
+        found, first, total = _times(line), _FIRST_LABEL.search(line), _TOTAL_LABEL.search(line)
+        if first and total and len(found) >= 2:  # "first token 0.41 s, total 1.20 s" on one line
+            labelled["first"].append(found[0] if first.start() < total.start() else found[-1])
+            labelled["total"].append(found[-1] if first.start() < total.start() else found[0])
+        elif found and first:
+            labelled["first"].append(found[-1])
+        elif found and total:
+            labelled["total"].append(found[-1])
+    if labelled["first"] and labelled["total"]:
+        return max(labelled["first"]), labelled["total"][-1]
+    found = _times(ev.output)
     if len(found) < 2:
-        raise CheckFailed(f"expected two times printed last: the wait for the first token, then the total, in seconds; "
+        raise CheckFailed(f"expected two times: the wait for the first token and the total, in seconds; "
                           f"your script printed:\n{quote_output(ev.output)}")
     return found[-2], found[-1]
 
@@ -367,7 +322,7 @@ def test_ttft_asks_for_stream(ttft: Evidence) -> None:
 
 
 def test_ttft_prints_two_times(ttft: Evidence) -> None:
-    """prints the time to the first token, then the total time"""
+    """prints the time to the first token and the total time"""
     _two_times(ttft)
 
 
@@ -378,6 +333,23 @@ def test_ttft_first_below_total(ttft: Evidence) -> None:
         raise CheckFailed(f"expected the first-token time to be smaller than the total; your script printed "
                           f"{first:g} s and then {total:g} s. Take the total time after the loop has read the whole "
                           "stream, not right after create() returns.")
+
+
+def test_ttft_first_token_mid_stream(ttft: Evidence) -> None:
+    """stops the first-token clock while the answer is still streaming"""
+    (first, first_rounding), (total, total_rounding) = _two_times(ttft)
+    request = _streams(ttft)[0]
+    began = _sent_at(request, _first(request, "content"))
+    ended = _sent_before(request, _last(request, "content"))
+    if began is None or ended is None or ended <= began:
+        return  # a one-piece answer: nothing streams after the first token (other checks say what is missing)
+    # A script that reads the first token when it arrives sees the rest of the answer stream in after it: its total
+    # exceeds its first-token time by about the answer phase. A quarter of it leaves room for a busy machine.
+    if total - first < (ended - began) / 4 - first_rounding - total_rounding:
+        raise CheckFailed(f"the answer streamed in over {ended - began:.2f} s after its first piece, yet your script's "
+                          f"first-token time ({first:g} s) is almost its total ({total:g} s): it stopped the clock "
+                          "after the stream had ended. Take the time inside the loop, at the first chunk whose "
+                          "delta.content is not empty.")
 
 
 def test_ttft_times_first_token(ttft: Evidence) -> None:
@@ -491,7 +463,7 @@ def test_stream_retry_same_messages(stream_retry: Evidence) -> None:
 
 def test_stream_retry_prints_reply(stream_retry: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(stream_retry)
+    replies_printed_once(stream_retry)
 
 
 def test_stream_retry_exits_cleanly(stream_retry: Evidence) -> None:
@@ -535,4 +507,83 @@ def test_thinking_hides_reasoning(thinking: Evidence) -> None:
 
 def test_thinking_prints_reply(thinking: Evidence) -> None:
     """prints the reply the server sent"""
-    prints_reply(thinking)
+    replies_printed_once(thinking)
+
+
+# --- every file: the model id comes from MODEL --------------------------------------------------------------------
+
+stream_raw_other_model = SECTION.other_model("stream_raw.py")
+stream_sdk_other_model = SECTION.other_model("stream_sdk.py")
+stream_usage_other_model = SECTION.other_model("stream_usage.py")
+ttft_other_model = SECTION.other_model("ttft.py")
+stream_error_other_model = SECTION.other_model("stream_error.py")
+stream_retry_other_model = SECTION.other_model("stream_retry.py")
+thinking_other_model = SECTION.other_model("thinking.py")
+
+
+def test_stream_raw_model_from_env(stream_raw_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(stream_raw_other_model)
+
+
+def test_stream_sdk_model_from_env(stream_sdk_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(stream_sdk_other_model)
+
+
+def test_stream_usage_model_from_env(stream_usage_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(stream_usage_other_model)
+
+
+def test_ttft_model_from_env(ttft_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(ttft_other_model)
+
+
+def test_stream_error_model_from_env(stream_error_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(stream_error_other_model)
+
+
+def test_stream_retry_model_from_env(stream_retry_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(stream_retry_other_model)
+
+
+def test_thinking_model_from_env(thinking_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(thinking_other_model)
+
+
+# --- variant runs: against a differently configured server, printed values must follow this run's response ----------
+
+stream_raw_variant = SECTION.variant("stream_raw.py")
+stream_sdk_variant = SECTION.variant("stream_sdk.py")
+stream_usage_variant = SECTION.variant("stream_usage.py")
+thinking_variant = SECTION.variant("thinking.py")
+
+
+def test_stream_raw_prints_reply_variant(stream_raw_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_stream_raw_prints_reply(stream_raw_variant)
+
+
+def test_stream_sdk_prints_reply_variant(stream_sdk_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_stream_sdk_prints_reply(stream_sdk_variant)
+
+
+def test_stream_usage_prints_reply_variant(stream_usage_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_stream_usage_prints_reply(stream_usage_variant)
+
+
+def test_stream_usage_prints_usage_variant(stream_usage_variant: Evidence) -> None:
+    """prints the token counts from the usage chunk"""
+    test_stream_usage_prints_usage(stream_usage_variant)
+
+
+def test_thinking_prints_reply_variant(thinking_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_thinking_prints_reply(thinking_variant)

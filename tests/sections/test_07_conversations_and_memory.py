@@ -13,8 +13,16 @@ from typing import Any
 import pytest
 
 from grader import paths
-from grader.checks import CheckFailed, Evidence, quote
-from grader.checks.common import CHAT, posts_chat, prints_reply, sends_key, squash
+from grader.checks import CheckFailed, Evidence, quote, quote_exact
+from grader.checks.common import (
+    CHAT,
+    posts_chat,
+    replies_printed_once,
+    sends_key,
+    sends_model_from_env,
+    squash,
+)
+from grader.checks.streams import prints_as_it_arrives
 from grader.endpoint import harmony
 from grader.endpoint.matcher import text_of
 from grader.endpoint.session import LoggedRequest
@@ -35,8 +43,10 @@ LONG_INPUT = _input("long.txt")  # one pasted message far longer than the rest: 
 UNDO_INPUT = _input("undo.txt")
 USERS_INPUT = _input("users.txt")
 NO_QUIT_INPUT = "".join(CHAT_INPUT.splitlines(keepends=True)[:2])  # two lines, then the input simply ends
+LOAD_ONLY_INPUT = "\n".join(SAVE_INPUT.splitlines()[SAVE_INPUT.splitlines().index("/load"):]) + "\n"
+FIRST_LINE_INPUT = SAVE_INPUT.splitlines()[0] + "\nquit\n"  # no /save: a run that must not write the saved file
 
-SECTION = Section("07")
+SECTION = Section("07", pace=1.0)  # chat.txt's first line, streamed, is paced (recordings/07: *-streamed)
 
 chat = SECTION.file("chat.py", reference="examples/07/chat.py", summary="a chat loop that resends the conversation",
                     see="A chat loop", stdin=CHAT_INPUT)
@@ -186,10 +196,16 @@ def _unanswered(ev: Evidence, chats: list[LoggedRequest], line: str, number: int
             f"{ends}.{crashed}")
 
 
-def _show(messages: list[Pair], limit: int = 12) -> str:
-    shown = [f"{role}: {quote(text, 48)!r}" for role, text in messages[-limit:]]
+def _show(messages: list[Pair], limit: int = 12, *, exact: bool = False) -> str:
+    shown = [f"{role}: {quote_exact(text, 60) if exact else repr(quote(text, 48))}" for role, text in messages[-limit:]]
     more = [f"…{len(messages) - limit} earlier"] if len(messages) > limit else []
     return "[" + ", ".join(more + shown) + "]" if messages else "[] (nothing)"
+
+
+def _show_both(sent: list[Pair], expected: list[Pair]) -> tuple[str, str]:
+    """Two conversations as a message shows them, with whitespace made visible when they would look the same."""
+    plain = _show(sent), _show(expected)
+    return (_show(sent, exact=True), _show(expected, exact=True)) if plain[0] == plain[1] else plain
 
 
 # --- checks every chat loop shares -------------------------------------------------------------------------------
@@ -252,24 +268,38 @@ def _carries_conversation(ev: Evidence, stdin: str, advice: str, *, only_after: 
         lines = [raw.strip() for raw in stdin.splitlines()]
         start = len(_typed_lines("\n".join(lines[:lines.index(only_after)])))
     for turn in turns[start:]:
-        if turn.sent != turn.expected:
-            raise CheckFailed(f"the request for line {turn.number}, {quote(turn.line, 50)!r}, carried "
-                              f"{_show(turn.sent)} after the system message; the conversation at that point should "
-                              f"have been {_show(turn.expected)}. {advice}")
+        if turn.sent == turn.expected:
+            continue
+        _no_second_system(turn)
+        sent, expected = _show_both(turn.sent, turn.expected)
+        raise CheckFailed(f"the request for line {turn.number}, {quote(turn.line, 50)!r}, carried "
+                          f"{sent} after the system message; the conversation at that point should "
+                          f"have been {expected}. {advice}")
+
+
+def _no_second_system(turn: Turn) -> None:
+    """A request that differs from the conversation by a repeated system message says so (a list of messages
+    shows only after the first one)."""
+    again = [text for role, text in turn.sent if role == "system"]
+    if again:
+        raise CheckFailed(f"the request for line {turn.number}, {quote(turn.line, 50)!r}, carried a second system "
+                          f"message, {quote_exact(again[0], 60)}, after the first: add the system message once, "
+                          "before the loop, never again inside it.")
 
 
 def _appends_replies(ev: Evidence, stdin: str) -> None:
     for turn in _play(ev, stdin):
         if turn.sent == turn.expected:
             continue
+        _no_second_system(turn)
         answered = [t for role, t in turn.expected if role == "assistant"]
         sent = [t for role, t in turn.sent if role == "assistant"]
         if not sent and answered:
             what = "no assistant message at all"
         else:
             wrong = next(((s, a) for s, a in zip(sent, answered) if s != a), None)
-            what = (f"the assistant message {quote(wrong[0], 80)!r} where the server had replied "
-                    f"{quote(wrong[1], 80)!r}" if wrong else f"the messages {_show(turn.sent)}")
+            what = (f"the assistant message {quote_exact(wrong[0], 100)} where the server had replied "
+                    f"{quote_exact(wrong[1], 100)}" if wrong else f"the messages {_show(turn.sent)}")
         raise CheckFailed(f"the request for line {turn.number}, {quote(turn.line, 50)!r}, carried {what}; the "
                           f"conversation at that point should have been {_show(turn.expected)}. After every answer, "
                           "append {'role': 'assistant', 'content': reply} with the reply text exactly as it came back "
@@ -277,7 +307,7 @@ def _appends_replies(ev: Evidence, stdin: str) -> None:
 
 
 def _prints_turn_replies(ev: Evidence, stdin: str) -> None:
-    prints_reply(ev, [t.request for t in _play(ev, stdin)])
+    replies_printed_once(ev, [t.request for t in _play(ev, stdin)])
 
 
 # --- the token budget --------------------------------------------------------------------------------------------
@@ -425,6 +455,18 @@ def test_chat_save_carries_on_after_load(chat_save: Evidence) -> None:
     """after /load, carries on from the saved conversation"""
     _carries_conversation(chat_save, SAVE_INPUT, "/save must write every message, replies included, and /load must "
                           "replace the conversation in memory with the one in the file.", only_after="/load")
+
+
+def test_chat_save_loads_in_new_run(chat_save_load_only: Evidence) -> None:
+    """/load in a new run brings back the conversation the first run saved"""
+    saved = SAVE_INPUT.splitlines()[0]
+    request = chat_save_load_only.one(CHAT, "a chat request after /load")
+    users = [str(m.get("content")) for m in request.messages() if m.get("role") == "user"]
+    if squash(saved) not in map(squash, users):
+        raise CheckFailed(f"in a second run whose input was only {quote(LOAD_ONLY_INPUT, 80)!r}, after a first run "
+                          f"that typed {saved!r} and /save, your script asked with the user messages {users}. /save "
+                          "must write the conversation to a file and /load must read it back from there: a list "
+                          "kept in memory is gone when the program ends.")
 
 
 def test_chat_save_prints_reply(chat_save: Evidence) -> None:
@@ -584,6 +626,32 @@ def test_summarize_carries_summary(summarize: Evidence) -> None:
                                   "turns you remove; do not simply drop them.")
 
 
+def _covered(ev: Evidence, request: LoggedRequest, asked: list[LoggedRequest], lines: list[str]) -> set[str]:
+    """The typed lines a request carries: word for word, or inside a summary it carries (and so on, back through
+    every summary that summary was made from)."""
+    found = {line for line in lines if _mentions(request, line)}
+    for earlier in asked:
+        summary = _reply_of(earlier)
+        if summary and _sent_before(ev, earlier, request) and _mentions(request, summary):
+            found |= _covered(ev, earlier, asked, lines)
+    return found
+
+
+def test_summarize_keeps_earlier_summary(summarize: Evidence) -> None:
+    """keeps every earlier turn, word for word or through the summaries it carries"""
+    turns = _play(summarize, TRIP_INPUT)
+    asked = _summary_requests(summarize, turns)
+    lines = [t.line for t in turns]
+    for turn in turns:
+        covered = _covered(summarize, turn.request, asked, lines)
+        lost = [older.line for older in turns[:turn.number - 1] if older.line not in covered]
+        if lost:
+            raise CheckFailed(f"the request for {quote(turn.line, 50)!r} carries neither the turn "
+                              f"{quote(lost[0], 50)!r} nor a summary made from it (directly, or through an earlier "
+                              "summary). When you summarise again, include the earlier summary in what you "
+                              "summarise, or the facts it held are lost.")
+
+
 def test_summarize_keeps_latest_exchange(summarize: Evidence) -> None:
     """keeps the latest exchange word for word"""
     for turn in _play(summarize, TRIP_INPUT)[1:]:
@@ -657,6 +725,16 @@ def test_chat_stream_appends_replies(chat_stream: Evidence) -> None:
     _appends_replies(chat_stream, CHAT_INPUT)
 
 
+def test_chat_stream_prints_as_it_arrives(chat_stream: Evidence) -> None:
+    """prints each reply as it arrives, not after its stream has ended"""
+    streamed = [r for r in chat_stream.chats() if r.status == 200 and isinstance(r.response, list)]
+    if not streamed:
+        chat_stream.one(CHAT, "a chat request")
+        raise CheckFailed("expected a streamed reply to print as it arrives; the server sent none (see \"asks for a "
+                          "streamed reply\").")
+    prints_as_it_arrives(chat_stream, streamed[0])
+
+
 def test_chat_stream_prints_reply(chat_stream: Evidence) -> None:
     """prints the reply the server sent"""
     _prints_turn_replies(chat_stream, CHAT_INPUT)
@@ -709,3 +787,83 @@ def test_per_user_own_history(per_user: Evidence) -> None:
 def test_per_user_prints_reply(per_user: Evidence) -> None:
     """prints the reply the server sent"""
     _prints_turn_replies(per_user, USERS_INPUT)
+
+
+# --- every file: the model id comes from MODEL --------------------------------------------------------------------
+
+chat_other_model = SECTION.other_model("chat.py")
+chat_save_other_model = SECTION.other_model("chat_save.py", stdin=FIRST_LINE_INPUT)
+trim_other_model = SECTION.other_model("trim.py")
+summarize_other_model = SECTION.other_model("summarize.py")
+undo_other_model = SECTION.other_model("undo.py")
+chat_stream_other_model = SECTION.other_model("chat_stream.py")
+per_user_other_model = SECTION.other_model("per_user.py")
+
+
+def test_chat_model_from_env(chat_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(chat_other_model)
+
+
+def test_chat_save_model_from_env(chat_save_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(chat_save_other_model)
+
+
+def test_trim_model_from_env(trim_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(trim_other_model)
+
+
+def test_summarize_model_from_env(summarize_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(summarize_other_model)
+
+
+def test_undo_model_from_env(undo_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(undo_other_model)
+
+
+def test_chat_stream_model_from_env(chat_stream_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(chat_stream_other_model)
+
+
+def test_per_user_model_from_env(per_user_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(per_user_other_model)
+
+
+# --- variant runs: against a differently configured server, printed values must follow this run's response ----------
+
+chat_variant = SECTION.variant("chat.py")
+chat_save_variant = SECTION.variant("chat_save.py", after=True)  # it writes a file
+trim_variant = SECTION.variant("trim.py")
+summarize_variant = SECTION.variant("summarize.py")
+
+
+def test_chat_prints_reply_variant(chat_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_chat_prints_reply(chat_variant)
+
+
+def test_chat_save_prints_reply_variant(chat_save_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_chat_save_prints_reply(chat_save_variant)
+
+
+def test_trim_prints_reply_variant(trim_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_trim_prints_reply(trim_variant)
+
+
+def test_summarize_prints_reply_variant(summarize_variant: Evidence) -> None:
+    """prints the reply the server sent"""
+    test_summarize_prints_reply(summarize_variant)
+
+
+# --- runs that start once the file's other runs have ended -------------------------------------------------------
+
+chat_save_load_only = SECTION.scenario("chat_save.py", "load_only", "again with only /load, after a run that saved",
+                                       stdin=LOAD_ONLY_INPUT, after=True)
