@@ -77,7 +77,9 @@ def test_the_budget_trap(client) -> None:
     trapped = _ask(client, POWERS, max_tokens=100)
     choice, usage = trapped.choices[0], trapped.usage
     assert (choice.finish_reason, choice.message.content) == ("length", None)
-    assert usage.completion_tokens == usage.completion_tokens_details.reasoning_tokens == 100
+    # <|channel|>analysis<|message|> open the reasoning and are not counted as reasoning (vLLM's _is_reasoning_token)
+    assert (usage.completion_tokens, usage.completion_tokens_details.reasoning_tokens) == (100, 97)
+    assert "completion tokens: 100\nof which reasoning: 97\n" in LESSON
     assert choice.message.reasoning.endswith("\n\nCheck") and choice.message.reasoning.replace("\n", "\\n") in LESSON
     same_limit = _ask(client, POWERS, max_completion_tokens=100).choices[0]
     assert (same_limit.finish_reason, same_limit.message.content) == ("length", None)
@@ -86,6 +88,10 @@ def test_the_budget_trap(client) -> None:
     assert retried.choices[0].finish_reason == "stop" and retried.choices[0].message.content
     assert (f"the recorded reply used {retried.usage.completion_tokens} tokens, "
             f"{retried.usage.completion_tokens_details.reasoning_tokens} of them reasoning") in " ".join(LESSON.split())
+    # the reasoning's own tokens, 3 markers before them and <|end|> after, then <|start|>assistant: the budget ends
+    # inside the answer's markers, and vLLM's HarmonyParser.flush returns their raw text as content
+    in_markers = _ask(client, POWERS, max_tokens=retried.usage.completion_tokens_details.reasoning_tokens + 6)
+    assert in_markers.choices[0].message.content == "<|start|>assistant" and "`'<|start|>assistant'`" in LESSON
     lower = _ask(client, POWERS, max_tokens=100, reasoning_effort="low")
     assert lower.choices[0].finish_reason == "stop"
     assert f"this question needs {lower.usage.completion_tokens} tokens in all" in " ".join(LESSON.split())

@@ -218,16 +218,18 @@ class EndpointApp:
         return found.response_for(number), found.name
 
     async def _chat(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
-        parsed = validation.parse(validation.ChatRequest, body)
-        validation.check_model(parsed.model)
+        parsed = validation.parse(validation.ChatRequest, body)  # with the request model's own validators
         validation.check_chat(parsed)
+        validation.check_model(parsed.model)
+        validation.check_harmony(parsed)
         prompt = harmony.chat_prompt_tokens(body)
         validation.check_context(len(prompt))
+        validation.check_sampling(parsed)
         recorded, _ = self._find(entry)
+        completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
+        created = int(time.time())  # taken before the engine is waited for (chat_completion_full_generator)
         if recorded.delay_s:
             await self._stall(request, recorded.delay_s, entry)
-        completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
-        created = int(time.time())
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, len(prompt))
         # the validated request, so "3" counts as 3 the way vLLM's pydantic model reads it
@@ -237,8 +239,8 @@ class EndpointApp:
             return JSONBody(recorded.status, body_out, recorded.headers)
         include_usage = bool((parsed.stream_options or {}).get("include_usage"))
         events = [wire.sse_event(c) for c in streaming.chunks(generated, completion_id, created, include_usage)]
-        if recorded.stream_error is not None:
-            events = events[: recorded.stream_error.after_events] + [wire.sse_event(recorded.stream_error.error)]
+        if recorded.stream_error is not None:  # the engine failed: its error event replaces the rest
+            events = events[: recorded.stream_error.after_events] + [wire.sse_event(wire.ENGINE_FAILURE)]
         return self._stream(events + [wire.SSE_DONE], recorded, entry)
 
     @staticmethod

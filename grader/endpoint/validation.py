@@ -36,7 +36,7 @@ class ChatRequest(BaseModel):
     top_logprobs: int | None = None
     presence_penalty: float | None = None
     frequency_penalty: float | None = None
-    reasoning_effort: str | None = None
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None = None
     tools: list[dict[str, Any]] | None = None
     tool_choice: str | dict[str, Any] | None = None
     response_format: dict[str, Any] | None = None
@@ -146,6 +146,7 @@ def check_model(name: str | None) -> None:
 
 
 def check_chat(request: ChatRequest) -> None:
+    """The request model's own validators (protocol.py), which run before the handler."""
     if request.stream_options is not None and not request.stream:
         raise vllm_error("Stream options can only be defined when `stream=True`.", "stream_options")
     if request.top_logprobs is not None:
@@ -153,12 +154,23 @@ def check_chat(request: ChatRequest) -> None:
             raise vllm_error("`top_logprobs` must be a positive value or -1.", "top_logprobs", request.top_logprobs)
         if (request.top_logprobs == -1 or request.top_logprobs > 0) and not request.logprobs:
             raise vllm_error("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs")
-    if request.reasoning_effort is not None and request.reasoning_effort not in ("low", "medium", "high"):
-        raise vllm_error(
-            f"reasoning_effort={request.reasoning_effort!r} is not supported by Harmony; use low, medium or high.",
-            "reasoning_effort",
-        )
-    # Built after the prompt is rendered (to_sampling_params), so it comes last;
+
+
+HARMONY_EFFORTS = ("high", "medium", "low")  # harmony_utils.REASONING_EFFORT, in its order
+
+
+def check_harmony(request: ChatRequest) -> None:
+    """What rendering the harmony prompt refuses: `_make_request_with_harmony` and `get_system_message`."""
+    effort = request.reasoning_effort
+    if effort == "none":
+        raise vllm_error(f"Harmony does not support reasoning_effort={effort!r}", "reasoning_effort")
+    if effort is not None and effort not in HARMONY_EFFORTS:
+        raise vllm_error(f"reasoning_effort={effort!r} is not supported by Harmony. Supported values are: "
+                         f"{', '.join(HARMONY_EFFORTS)}.", "reasoning_effort")
+
+
+def check_sampling(request: ChatRequest) -> None:
+    """`to_sampling_params`, after the prompt is rendered and the budget set."""
     # SamplingParams._verify_greedy_sampling raises it with no parameter, hence no suffix.
     if request.temperature is not None and 0 <= request.temperature < SAMPLING_EPS and (request.n or 1) > 1:
         message = f"n must be 1 when using greedy sampling, got {request.n}."
@@ -166,6 +178,7 @@ def check_chat(request: ChatRequest) -> None:
 
 
 def check_context(prompt_tokens: int) -> None:
+    """The renderer's `_token_len_check` (renderers/params.py), which /v1/completions goes through."""
     if prompt_tokens > config.MAX_MODEL_LEN:
         raise vllm_error(
             f"This model's maximum context length is {config.MAX_MODEL_LEN} tokens. However, your prompt contains "

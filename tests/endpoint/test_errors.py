@@ -47,9 +47,9 @@ def test_fastapi_404_and_405(fidelity, fsession) -> None:
     assert wrong.headers["allow"] == "POST"
 
 
-def test_context_length_400(post) -> None:
-    long_text = "hello " * 140_000
-    response = post("/v1/chat/completions", {**CHAT, "messages": [{"role": "user", "content": long_text}]})
+def test_completions_context_length_400(post) -> None:
+    """The renderer's length check, which /v1/completions goes through (the harmony chat route does not: C3)."""
+    response = post("/v1/completions", {"model": MODEL, "prompt": "hello " * 140_000})
     assert response.status_code == 400
     error = response.json()["error"]
     count = error["message"].split("contains ")[1].split(" ")[0]
@@ -99,8 +99,9 @@ def test_validation_errors(post) -> None:
         "type": "BadRequestError", "param": "stream_options", "code": 400}
     top = post("/v1/chat/completions", {**CHAT, "top_logprobs": 2})
     assert top.status_code == 400 and top.json()["error"]["param"] == "top_logprobs"
-    effort = post("/v1/chat/completions", {**CHAT, "reasoning_effort": "extreme"})
-    assert effort.status_code == 400 and effort.json()["error"]["param"] == "reasoning_effort"
+    effort = post("/v1/chat/completions", {**CHAT, "reasoning_effort": "extreme"})  # not in the request model's Literal
+    assert effort.status_code == 400 and effort.json()["error"]["param"] == "body.reasoning_effort"
+    assert "'type': 'literal_error'" in effort.json()["error"]["message"]
 
 
 def test_miss_explains_the_closest_recordings(post) -> None:

@@ -113,7 +113,7 @@ def test_mid_stream_error_raises_api_error(client) -> None:
         for _ in stream:
             pass
     assert not isinstance(raised.value, openai.APIStatusError)
-    assert "The engine failed." in str(raised.value)
+    assert "Internal server error" in str(raised.value)
 
 
 def test_async_client(fidelity, fsession) -> None:
