@@ -22,7 +22,7 @@ from typing import Any
 
 import openai_harmony as hm
 
-RECORDINGS = Path(__file__).with_name("recordings")
+RECORDINGS = Path(__file__).resolve().parents[1] / "recordings"
 START_DATE = "2026-11-21"  # the VLLM_SYSTEM_START_DATE the recorded server is assumed to run with
 SYSTEM = ("<|start|>system<|message|>You are ChatGPT, a large language model trained by OpenAI.\n"
           "Knowledge cutoff: 2024-06\nCurrent date: {date}\n\nReasoning: {effort}\n\n"
