@@ -94,8 +94,6 @@ def _prompt_of(post, tokens: int) -> list[dict]:
 
 
 @pytest.mark.vllm_rule("C3")
-@pytest.mark.xfail(strict=True, reason="not switched yet: Section 03's checks recognise the context error by "
-                                       "param input_tokens, which vLLM's harmony chat route does not send")
 def test_an_oversized_harmony_prompt_gets_get_max_tokens_message(post) -> None:
     """api_utils.get_max_tokens raises ValueError: 400, BadRequestError, param null (the renderer's check is skipped)."""
     response = post("/v1/chat/completions", {"model": MODEL, "messages": _prompt_of(post, 131_080)})
