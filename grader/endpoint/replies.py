@@ -22,6 +22,7 @@ class Generated:
     usage: Usage
     parsed: list[generation.Parsed]  # per choice: how vLLM read its tokens back
     keep_calls: bool  # whether tool calls reach the client (keeps_tool_calls)
+    first_call_only: bool  # parallel_tool_calls false: later calls' deltas are filtered out
 
     def deltas(self, index: int) -> list[Delta | None]:
         """Per generated token of one choice, the delta vLLM streams for that engine step (None: no chunk);
@@ -29,20 +30,25 @@ class Generated:
         calls = self.choices[index].tool_calls
         out: list[Delta | None] = []
         for step in self.parsed[index].deltas:
+            if step is None:
+                out.append(None)
+                continue
+            content, reasoning, parts = step
             delta: Delta = {}
-            if step is not None:
-                content, reasoning, parts = step
-                if content:
-                    delta["content"] = content
-                if reasoning:
-                    delta["reasoning"] = reasoning
-                if parts and self.keep_calls:
-                    delta["tool_calls"] = [
-                        {"id": calls[i].id, "type": "function", "index": i, "function": {"name": name, "arguments": text}}
-                        if name is not None else {"index": i, "function": {"arguments": text}}
-                        for i, name, text in parts
-                    ]
-            out.append(delta or None)
+            if content:
+                delta["content"] = content
+            if reasoning:
+                delta["reasoning"] = reasoning
+            kept = [part for part in parts if part[0] == 0 or not self.first_call_only] if self.keep_calls else []
+            if kept:
+                delta["tool_calls"] = [
+                    {"id": calls[i].id, "type": "function", "index": i, "function": {"name": name, "arguments": text}}
+                    if name is not None else {"index": i, "function": {"arguments": text}}
+                    for i, name, text in kept
+                ]
+            # a step whose only parts were a later call's, filtered out, still sends a chunk: its delta is {}
+            filtered = self.keep_calls and bool(parts) and not kept
+            out.append(delta if delta or filtered else None)
         return out
 
 
@@ -118,6 +124,8 @@ def _one(spec: ChoiceSpec, index: int, budget: int, stops: tuple[str, ...],
     parsed = generation.parse(tokens)
     keep = keeps_tool_calls(body)
     tool_calls = [ToolCall(c.name, c.arguments) for c in parsed.tool_calls] if keep else []
+    if body.get("parallel_tool_calls") is False:  # maybe_filter_parallel_tool_calls: the first call only
+        tool_calls = tool_calls[:1]
     content = (parsed.content or "") if keep and _forces_tool_calls(body) else parsed.content
     choice = Choice(
         index=index,
@@ -155,4 +163,5 @@ def generate(reply: Reply, body: dict[str, Any], prompt_tokens: int) -> Generate
         completion_tokens=sum(c.completion_tokens for c in choices),
         reasoning_tokens=sum(c.reasoning_tokens for c in choices),
     )
-    return Generated(choices, usage, [parsed for _, parsed in made], keeps_tool_calls(body))
+    return Generated(choices, usage, [parsed for _, parsed in made], keeps_tool_calls(body),
+                     body.get("parallel_tool_calls") is False)

@@ -39,6 +39,7 @@ class ChatRequest(BaseModel):
     reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None = None
     tools: list[dict[str, Any]] | None = None
     tool_choice: str | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = True
     response_format: dict[str, Any] | None = None
     stream_options: dict[str, Any] | None = None
 
@@ -154,6 +155,41 @@ def check_chat(request: ChatRequest) -> None:
             raise vllm_error("`top_logprobs` must be a positive value or -1.", "top_logprobs", request.top_logprobs)
         if (request.top_logprobs == -1 or request.top_logprobs > 0) and not request.logprobs:
             raise vllm_error("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs")
+    check_tools(request)
+
+
+CORRECT_TOOL_CHOICE = 'Correct usage: `{"type": "function", "function": {"name": "my_function"}}`'
+
+
+def check_tools(request: ChatRequest) -> None:
+    """`ChatCompletionRequest.check_tool_usage`: the tools list and what tool_choice may say about it."""
+    tools, choice = request.tools, request.tool_choice
+    if tools == []:
+        raise vllm_error("`tools` must not be an empty array. Either provide at least one tool or omit the field "
+                         "entirely.", "tools")
+    if choice is None or choice == "none":
+        return
+    if tools is None:
+        raise vllm_error("When using `tool_choice`, `tools` must be set.", "tool_choice")
+    if not isinstance(choice, dict):
+        if choice not in ("auto", "required"):
+            raise vllm_error(f"Invalid value for `tool_choice`: {choice}! Only named tools, \"none\", \"auto\" or "
+                             "\"required\" are supported.", "tool_choice")
+        return
+    function = choice.get("function")
+    if not isinstance(function, dict):
+        raise vllm_error(f"Invalid value for `function`: `{function}` in `tool_choice`! {CORRECT_TOOL_CHOICE}",
+                         "tool_choice.function")
+    if "name" not in function:
+        raise vllm_error(f"Expected field `name` in `function` in `tool_choice`! {CORRECT_TOOL_CHOICE}",
+                         "tool_choice.function.name")
+    name = function["name"]
+    if not isinstance(name, str) or not name:
+        raise vllm_error(f"Invalid `name` in `function`: `{name}` in `tool_choice`! {CORRECT_TOOL_CHOICE}",
+                         "tool_choice.function.name")
+    if all((tool.get("function") or {}).get("name") != name for tool in tools):
+        raise vllm_error("The tool specified in `tool_choice` does not match any of the specified `tools`",
+                         "tool_choice")
 
 
 HARMONY_EFFORTS = ("high", "medium", "low")  # harmony_utils.REASONING_EFFORT, in its order
