@@ -156,6 +156,10 @@ def check_chat(request: ChatRequest) -> None:
         if (request.top_logprobs == -1 or request.top_logprobs > 0) and not request.logprobs:
             raise vllm_error("when using `top_logprobs`, `logprobs` must be set to true.", "top_logprobs")
     check_tools(request)
+    response_format = request.response_format or {}
+    if response_format.get("type") == "json_schema" and response_format.get("json_schema") is None:
+        raise vllm_error("When response_format type is 'json_schema', the 'json_schema' field must be provided.",
+                         "response_format")
 
 
 CORRECT_TOOL_CHOICE = 'Correct usage: `{"type": "function", "function": {"name": "my_function"}}`'
