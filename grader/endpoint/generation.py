@@ -126,7 +126,11 @@ def parse(tokens: tuple[int, ...]) -> Parsed:
     recipient_before: str | None = None
     deltas = []
     for token in tokens:
-        parser.process(token)
+        try:
+            parser.process(token)
+        except hm.HarmonyError:  # process_chunk skips a token the parser refuses
+            deltas.append(None)
+            continue
         channel, recipient, delta = parser.current_channel, parser.current_recipient, parser.last_content_delta or ""
         finished_message = len(parser.messages) > completed
         completed = len(parser.messages)

@@ -167,6 +167,14 @@ def test_a_budget_that_ends_after_a_message_marker_leaves_content_null(post) -> 
     assert (message["content"], message["reasoning"]) == (None, "User")
 
 
+def test_a_token_the_parser_refuses_is_skipped() -> None:
+    """HarmonyParser.process_chunk catches HarmonyError and goes on with the next token."""
+    tokens = tuple(harmony.encoding().encode("<|channel|>analysis<|message|>ok<|end|><|end|><|start|>assistant"
+                                             "<|channel|>final<|message|>Hi<|return|>", allowed_special="all"))
+    parsed = generation.parse(tokens)
+    assert (parsed.reasoning, parsed.content, parsed.reasoning_tokens, len(parsed.deltas)) == ("ok", "Hi", 1, 13)
+
+
 # --- C7 --------------------------------------------------------------------------------------------------------------
 
 @pytest.mark.vllm_rule("C7")
