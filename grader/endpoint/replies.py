@@ -57,7 +57,7 @@ def max_new_tokens(body: dict[str, Any], prompt_tokens: int) -> int:
     room = config.MAX_MODEL_LEN - prompt_tokens
     asked = body.get("max_completion_tokens")
     asked = body.get("max_tokens") if asked is None else asked
-    return min(asked, room) if isinstance(asked, int) and asked > 0 else room
+    return room if asked is None else min(asked, room)
 
 
 def _stop_strings(body: dict[str, Any]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, conint
@@ -217,12 +218,35 @@ def check_chat_context(prompt_tokens: int) -> None:
         raise Rejected(400, wire.error(message, "BadRequestError", 400))
 
 
+def _plain(message: str) -> Rejected:
+    """A VLLMValidationError raised without a parameter: no suffix, param null."""
+    return Rejected(400, wire.error(message, "BadRequestError", 400))
+
+
 def check_sampling(request: ChatRequest) -> None:
-    """`to_sampling_params`, after the prompt is rendered and the budget set."""
-    # SamplingParams._verify_greedy_sampling raises it with no parameter, hence no suffix.
-    if request.temperature is not None and 0 <= request.temperature < SAMPLING_EPS and (request.n or 1) > 1:
-        message = f"n must be 1 when using greedy sampling, got {request.n}."
-        raise Rejected(400, wire.error(message, "BadRequestError", 400))
+    """`SamplingParams._verify_args`, then `_verify_greedy_sampling`: built by `to_sampling_params` once the prompt
+    is rendered and the budget set, with OpenAI's defaults for what the request leaves out."""
+    presence = 0.0 if request.presence_penalty is None else request.presence_penalty
+    frequency = 0.0 if request.frequency_penalty is None else request.frequency_penalty
+    temperature = 1.0 if request.temperature is None else request.temperature
+    top_p = 1.0 if request.top_p is None else request.top_p
+    asked = request.max_tokens if request.max_completion_tokens is None else request.max_completion_tokens
+    if not -2.0 <= presence <= 2.0:
+        raise _plain(f"presence_penalty must be in [-2, 2], got {presence}.")
+    if not -2.0 <= frequency <= 2.0:
+        raise _plain(f"frequency_penalty must be in [-2, 2], got {frequency}.")
+    if not math.isfinite(temperature):
+        raise vllm_error(f"temperature must be a finite number, got {temperature}.", "temperature", temperature)
+    if temperature < 0.0:
+        raise vllm_error(f"temperature must be non-negative, got {temperature}.", "temperature", temperature)
+    if temperature > 2.0:
+        raise vllm_error(f"temperature must be in [0, 2], got {temperature}.", "temperature", temperature)
+    if not 0.0 < top_p <= 1.0:
+        raise vllm_error(f"top_p must be in (0, 1], got {top_p}.", "top_p", top_p)
+    if asked is not None and asked < 1:  # get_max_tokens passes a budget below the room through unchanged
+        raise vllm_error(f"max_tokens must be at least 1, got {asked}.", "max_tokens", asked)
+    if temperature < SAMPLING_EPS and (request.n or 1) > 1:
+        raise _plain(f"n must be 1 when using greedy sampling, got {request.n}.")
 
 
 def check_context(prompt_tokens: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from grader.endpoint import config
@@ -135,3 +136,19 @@ def test_the_log_never_keeps_a_key(post, fsession) -> None:
     assert first.headers["authorization"] == "Bearer <the key from OPENAI_API_KEY>" and first.auth == "ok"
     assert second.headers["authorization"] == "Bearer <a different key: sk-…, 31 characters>"
     assert fsession.api_key not in repr(first) and "someone-elses" not in repr(second)
+
+
+@pytest.mark.parametrize(("extra", "message", "param"), [
+    ({"temperature": 2.5}, "temperature must be in [0, 2], got 2.5. (parameter=temperature, value=2.5)", "temperature"),
+    ({"temperature": -1}, "temperature must be non-negative, got -1.0. (parameter=temperature, value=-1.0)",
+     "temperature"),
+    ({"top_p": 0}, "top_p must be in (0, 1], got 0.0. (parameter=top_p, value=0.0)", "top_p"),
+    ({"presence_penalty": 3}, "presence_penalty must be in [-2, 2], got 3.0.", None),
+    ({"frequency_penalty": -2.5}, "frequency_penalty must be in [-2, 2], got -2.5.", None),
+    ({"max_tokens": 0}, "max_tokens must be at least 1, got 0. (parameter=max_tokens, value=0)", "max_tokens"),
+])
+def test_sampling_ranges(post, extra: dict, message: str, param: str | None) -> None:
+    """SamplingParams._verify_args, with the parameter and value appended where vLLM names them."""
+    response = post("/v1/chat/completions", {**CHAT, **extra})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"message": message, "type": "BadRequestError", "param": param, "code": 400}
