@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from . import config, harmony, matcher, replies, streaming, validation, wire
+from . import config, generation, harmony, matcher, replies, responses, streaming, validation, wire
 from .recordings import RecordingFile, Reply
 from .recordings import Response as Recorded
 from .session import LoggedRequest, Session, describe_key
@@ -23,6 +23,7 @@ GUARDED_PREFIXES = ("/v1", "/v2", "/inference", "/cohere")
 ROUTES = {
     "/v1/chat/completions": "POST",
     "/v1/completions": "POST",
+    "/v1/responses": "POST",
     "/v1/models": "GET",
     "/tokenize": "POST",
     "/detokenize": "POST",
@@ -64,7 +65,7 @@ class DroppedByRecording(Exception):
 
 
 def _payload(event: bytes) -> Any:
-    data = event.removeprefix(b"data: ").strip()
+    data = event.partition(b"data: ")[2].strip()  # a Responses event has an `event:` line first
     try:
         return json.loads(data)
     except ValueError:
@@ -149,6 +150,10 @@ class EndpointApp:
 
     async def _route(self, request: Request, raw: bytes | None, entry: LoggedRequest) -> Response:
         path, method = entry.path, entry.method
+        if path.startswith("/v1/responses/") and method == "GET":  # retrieve_responses: nothing is ever stored
+            if entry.auth != "ok":
+                return JSONBody(401, wire.UNAUTHORIZED)
+            raise responses.not_found(path.removeprefix("/v1/responses/"))
         if path not in ROUTES:
             return JSONBody(404, {"detail": "Not Found"})
         if ROUTES[path] != method:
@@ -172,6 +177,8 @@ class EndpointApp:
             return JSONBody(200, {"prompt": harmony.decode(list(parsed.tokens))})
         if path == "/v1/completions":
             return await self._completion(body, request, entry)
+        if path == "/v1/responses":
+            return await responses.create(self, body, request, entry)
         return await self._chat(body, request, entry)
 
     def _tokenize(self, body: Any) -> Response:
@@ -264,13 +271,16 @@ class EndpointApp:
         created = int(time.time())
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, prompt_tokens)
-        text = recorded.reply.text or recorded.reply.content or ""
-        tokens = harmony.text_tokens(text)
+        reply = recorded.reply
+        semantic = reply.text is None and reply.reasoning is not None  # a chat reply: the harmony tokens gpt-oss writes
+        text = reply.text or reply.content or ""
+        tokens = list(generation.completion_tokens(reply.reasoning, reply.content, ())) if semantic else harmony.text_tokens(text)
         budget = parsed.max_tokens if parsed.max_tokens is not None else replies.max_new_tokens(body, prompt_tokens)
         finish = "length" if len(tokens) > budget else "stop"
         if finish == "length":
             tokens = tokens[:budget]
-            text = harmony.decode(tokens)
+        if semantic or finish == "length":
+            text = generation.visible_text(tokens) if semantic else harmony.decode(tokens)
         usage = wire.Usage(prompt_tokens, len(tokens), 0)
         return JSONBody(200, wire.text_completion(completion_id, created, text, finish, usage))
 

@@ -62,6 +62,11 @@ def _token_text(token: int) -> bytes:
     return _ranks().get(token, b"")
 
 
+def visible_text(tokens: list[int]) -> str:
+    """The text /v1/completions returns: the detokenizer with skip_special_tokens on (vLLM's default)."""
+    return b"".join(_token_text(t) for t in tokens).decode("utf-8", "replace")
+
+
 def stop_point(tokens: tuple[int, ...], stops: tuple[str, ...]) -> tuple[int, str] | None:
     """How many tokens are kept when a stop string fires, and which one fired.
 
