@@ -185,7 +185,7 @@ def prompt_tokens(messages: list[hm.Message]) -> list[int]:
 
 def budget(parsed: ResponsesRequest, prompt_length: int) -> int:
     """`TokenizeParams` refuses a budget beyond the context, `_validate_generator_input` a full prompt,
-    `get_max_tokens` clamps the budget to the room left."""
+    `get_max_tokens` clamps the budget to the room left, `SamplingParams` refuses what is out of range."""
     asked = parsed.max_output_tokens
     if asked is not None and asked > config.MAX_MODEL_LEN:
         raise validation.vllm_error(f"max_output_tokens={asked} cannot be greater than max_model_len="
@@ -196,7 +196,11 @@ def budget(parsed: ResponsesRequest, prompt_length: int) -> int:
         raise _invalid(f"The engine prompt length {prompt_length} exceeds the max_model_len {config.MAX_MODEL_LEN}. "
                        "Please reduce prompt.", "input")
     room = config.MAX_MODEL_LEN - prompt_length
-    return room if asked is None else min(asked, room)
+    max_tokens = room if asked is None else min(asked, room)
+    # to_sampling_params builds the SamplingParams whose _verify_args the chat route's check follows
+    validation.check_sampling(validation.ChatRequest(messages=[], temperature=parsed.temperature, top_p=parsed.top_p,
+                                                     max_tokens=max_tokens))
+    return max_tokens
 
 
 def _reasoning_echo(reasoning: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -168,13 +168,16 @@ def test_store_is_off_by_default(client) -> None:
      "Please request fewer output tokens. (parameter=max_output_tokens, value=200000)"),
     ({"tool_choice": "required"}, "Tool choice 'required' must be specified with 'tools' parameter. "
      "(parameter=tool_choice)"),
+    ({"temperature": 3}, "temperature must be in [0, 2], got 3.0. (parameter=temperature, value=3.0)"),
+    ({"max_output_tokens": 0}, "max_tokens must be at least 1, got 0. (parameter=max_tokens, value=0)"),
     ({"tools": [{"type": "mcp", "server_label": "docs"}]}, "tool type 'mcp' is not supported. (parameter=tools)"),
     ({"input": [{"type": "function_call_output", "call_id": "call_1", "output": "18C"}]},
      "No call message found for call_1 (parameter=input)"),
 ])
 def test_rejections(client, extra, message) -> None:
     """_validate_create_responses_input, get_system_message, TokenizeParams, check_tool_usage,
-    get_developer_message and response_input_to_harmony refuse these with a 400 and these words."""
+    get_developer_message, response_input_to_harmony and SamplingParams._verify_args refuse these with a 400
+    and these words."""
     with pytest.raises(openai.BadRequestError) as refused:
         client.responses.create(**{"model": MODEL, "input": QUESTION, **extra})
     assert refused.value.body["message"] == message
