@@ -76,9 +76,12 @@ def _messages(body: Any) -> list[dict[str, Any]]:
 
 
 def _responses_messages(body: dict[str, Any]) -> list[Any]:
-    """A /v1/responses body read as chat messages: `instructions` a developer message, a string `input` the user's."""
+    """A /v1/responses body read as chat messages: `instructions` a developer message, a string `input` the user's,
+    a `function_call_output` item a tool message."""
     given = body.get("input")
     items = [{"role": "user", "content": given}] if isinstance(given, str) else given if isinstance(given, list) else []
+    items = [{"role": "tool", "content": i.get("output")} if isinstance(i, dict) and i.get("type") == "function_call_output"
+             else i for i in items]
     instructions = body.get("instructions")
     return ([{"role": "developer", "content": instructions}] if isinstance(instructions, str) else []) + items
 

@@ -210,6 +210,17 @@ def _reasoning_echo(reasoning: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: reasoning.get(key) for key in ("context", "effort", "generate_summary", "mode", "summary")}
 
 
+FUNCTION_TOOL_FIELDS = ("name", "parameters", "strict", "type", "allowed_callers", "async", "defer_loading",
+                        "description", "output_schema")  # the SDK's FunctionTool, as vLLM dumps request.tools
+
+
+def _tool_echo(tool: dict[str, Any]) -> dict[str, Any]:
+    """A function tool as the SDK model dumps it, extra keys after; other tools as sent."""
+    if tool.get("type") != "function":
+        return tool
+    return {**{key: tool.get(key) for key in FUNCTION_TOOL_FIELDS}, **tool}
+
+
 def response_object(parsed: ResponsesRequest, response_id: str, created: int, max_tokens: int,
                     out: list[wire.JSON], status: str, used: wire.JSON | None) -> wire.JSON:
     """`ResponsesResponse.from_request`, in the model's field order."""
@@ -225,7 +236,7 @@ def response_object(parsed: ResponsesRequest, response_id: str, created: int, ma
         "parallel_tool_calls": True if parsed.parallel_tool_calls is None else parsed.parallel_tool_calls,
         "temperature": 1.0 if parsed.temperature is None else parsed.temperature,
         "tool_choice": parsed.tool_choice if parsed.tools or parsed.tool_choice not in ("auto", "none") else "none",
-        "tools": parsed.tools,
+        "tools": [_tool_echo(t) for t in parsed.tools],
         "top_p": 1.0 if parsed.top_p is None else parsed.top_p,
         "background": parsed.background,
         "max_output_tokens": max_tokens,
@@ -256,8 +267,7 @@ def response_object(parsed: ResponsesRequest, response_id: str, created: int, ma
 
 def sse(event: wire.JSON, number: int) -> bytes:
     """`_convert_stream_to_sse_events`: an `event:` line with the type, then the event's JSON."""
-    fields = dict(sorted({**event, "sequence_number": number}.items()))
-    return b"event: " + event["type"].encode() + b"\ndata: " + wire.dumps(fields) + b"\n\n"
+    return b"event: " + event["type"].encode() + b"\ndata: " + wire.dumps({**event, "sequence_number": number}) + b"\n\n"
 
 
 async def create(app: EndpointApp, body: Any, request: Request, entry: LoggedRequest) -> Response:
@@ -275,12 +285,14 @@ async def create(app: EndpointApp, body: Any, request: Request, entry: LoggedReq
     if recorded.reply is None:
         return app._literal(recorded, entry, response_id, created, len(prompt))
     reply = recorded.reply
-    tokens = list(generation.completion_tokens(reply.reasoning, reply.content, ()))
+    calls = tuple(generation.GeneratedToolCall(c.name, generation.arguments_text(c.arguments)) for c in reply.tool_calls)
+    tokens = list(generation.completion_tokens(reply.reasoning, reply.content, calls))
+    names = frozenset(t.get("name", "") for t in parsed.tools if t.get("type") == "function")
     finish = "length" if len(tokens) > max_tokens else "stop"
     reading = read(tokens[:max_tokens])
 
     def final(streamed: dict[int, list[wire.JSON]] | None) -> wire.JSON:
-        out = output(reading, streamed)
+        out = output(reading, names, streamed)
         status = ("incomplete" if finish == "length" else "completed") if out else "incomplete"
         used = usage(len(prompt), min(len(tokens), max_tokens), reading.reasoning_tokens)
         return response_object(parsed, response_id, created, max_tokens, out, status, used)
@@ -290,10 +302,11 @@ async def create(app: EndpointApp, body: Any, request: Request, entry: LoggedReq
 
         return JSONBody(recorded.status, final(None), recorded.headers)
     initial = response_object(parsed, response_id, created, max_tokens, [], "in_progress", None)
-    state = StreamingState()
-    events = [{"response": initial, "type": "response.created"}, {"response": initial, "type": "response.in_progress"},
+    state = StreamingState(names)
+    events = [{"response": initial, "sequence_number": -1, "type": "response.created"},
+              {"response": initial, "sequence_number": -1, "type": "response.in_progress"},
               *stream_events(reading, state)]
     done = final(state.done_items)
-    events.append({"response": done, "type": "response.incomplete" if done["status"] == "incomplete"
-                   else "response.completed"})
+    events.append({"response": done, "sequence_number": -1,
+                   "type": "response.incomplete" if done["status"] == "incomplete" else "response.completed"})
     return app._stream([sse(event, number) for number, event in enumerate(events)], recorded, entry)

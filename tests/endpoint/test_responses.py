@@ -190,3 +190,51 @@ def test_reasoning_effort_reaches_the_system_message(client) -> None:
     chat = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": QUESTION}],
                                           reasoning_effort="low")
     assert low.usage.input_tokens == chat.usage.prompt_tokens and low.reasoning.effort == "low"
+
+
+WEATHER = {"type": "function", "name": "get_weather", "description": "Weather in a city",
+           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
+CHAT_WEATHER = {"type": "function", "function": {k: v for k, v in WEATHER.items() if k != "type"}}
+PARIS = "Weather in Paris?"
+
+
+def test_function_call_item_parse_function_call(client) -> None:
+    """_parse_function_call: a call to functions.X becomes a function_call item (call_<16 hex>, fc_<16 hex>); the
+    tools go into the developer message as chat's do (build_harmony_preamble), so the counts agree with chat's."""
+    response = client.responses.create(model=MODEL, input=PARIS, tools=[WEATHER])
+    chat = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": PARIS}],
+                                          tools=[CHAT_WEATHER])
+    reasoning, call = response.output
+    assert reasoning.type == "reasoning" and (call.type, call.name, call.status) == ("function_call", "get_weather",
+                                                                                      "completed")
+    assert json.loads(call.arguments) == {"city": "Paris"} and response.output_text == ""
+    assert re.fullmatch(f"call_{HEX16}", call.call_id) and re.fullmatch(f"fc_{HEX16}", call.id)
+    assert (response.usage.input_tokens, response.usage.output_tokens) == (chat.usage.prompt_tokens,
+                                                                           chat.usage.completion_tokens)
+    assert response.usage.output_tokens_details.reasoning_tokens == \
+        chat.usage.completion_tokens_details.reasoning_tokens
+    assert (response.status, response.tool_choice) == ("completed", "auto")
+    assert response.tools[0].model_dump(by_alias=True) == {**dict.fromkeys(
+        ["name", "parameters", "strict", "type", "allowed_callers", "async", "defer_loading", "description",
+         "output_schema"]), **WEATHER}
+    result = {"type": "function_call_output", "call_id": call.call_id, "output": "18C, sunny"}
+    second = client.responses.create(model=MODEL, input=[{"role": "user", "content": PARIS}, call, result],
+                                     tools=[WEATHER])
+    assert second.output_text == "2 + 2 = 4." and second.usage.input_tokens > response.usage.input_tokens
+
+
+def test_streamed_function_call_emit_function_call_events(client) -> None:
+    """emit_function_call_delta_events and emit_function_call_done_events: the item is added on the first
+    argument delta, then arguments deltas, arguments done, item done; the final response keeps its ids."""
+    events = list(client.responses.create(model=MODEL, input=PARIS, tools=[WEATHER], stream=True))
+    kinds = [e.type for e in events]
+    start = kinds.index("response.reasoning_text.done") + 3
+    deltas = kinds.count("response.function_call_arguments.delta")
+    assert kinds[start:] == ["response.output_item.added", *["response.function_call_arguments.delta"] * deltas,
+                             "response.function_call_arguments.done", "response.output_item.done",
+                             "response.completed"]
+    arguments = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
+    done = events[-2].item
+    assert arguments == done.arguments == '{"city":"Paris"}' and done.status == "completed"
+    final = events[-1].response.output[-1]
+    assert (final.id, final.call_id) == (done.id, done.call_id) == (events[start].item.id, events[start].item.call_id)
