@@ -66,11 +66,16 @@ def make_venv():
 
 
 def install():
-    """pip's whole output goes to .venv/install.log; on a failure its last lines are shown, so nothing is hidden."""
+    """pip's whole output goes to .venv/install.log; on a failure its last lines are shown, so nothing is hidden.
+
+    oss-harmony installs the same `openai_harmony` module as openai-harmony, which older pins used: an existing
+    .venv loses the old package first, so the two never share (and one day delete) the same files."""
     say("Installing the course and the exact package versions CI tested (about a minute)...")
+    replaced = [venv_python(), "-m", "pip", "uninstall", "--disable-pip-version-check", "-y", "openai-harmony"]
     command = [venv_python(), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
                "-c", os.path.join(ROOT, "constraints.txt"), "-e", ROOT]
     with open(LOG, "w") as log:
+        subprocess.call(replaced, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)  # "not installed" is fine
         code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     if code == 0:
         return True

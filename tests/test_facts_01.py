@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import openai
+import oracle
 import pytest
 
 from grader.endpoint import config, harmony
@@ -45,14 +46,19 @@ def test_numbers_the_lesson_quotes(endpoint, session) -> None:
     sizes = [client.chat.completions.create(model=config.SERVED_MODEL, max_tokens=1,
                                             messages=[{"role": "user", "content": text}]).usage.prompt_tokens
              for text in ("hi", "hi " * 50)]
+    assert sizes == [oracle.prompt_tokens([{"role": "user", "content": t}]) for t in ("hi", "hi " * 50)]
     prose = " ".join(LESSON.split())
     assert f"they are {sizes[0]} and {sizes[1]}" in prose
     assert f"a lone `\"hi\"` comes to {sizes[0]} tokens" in prose
     usage = client.chat.completions.create(model=config.SERVED_MODEL, messages=HELLO).usage
+    expected = oracle.recorded_usage("01-hello-world.json", "greeting")
+    prompt = oracle.prompt_tokens(HELLO)
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.completion_tokens_details.reasoning_tokens) == (
+        prompt, expected.completion_tokens, expected.reasoning_tokens)
     shown = re.search(r'"prompt_tokens": (\d+),\s+"total_tokens": (\d+),\s+"completion_tokens": (\d+),'
                       r'.*?"reasoning_tokens": (\d+)', LESSON, re.S).groups()
-    assert tuple(map(int, shown)) == (usage.prompt_tokens, usage.total_tokens, usage.completion_tokens,
-                                      usage.completion_tokens_details.reasoning_tokens)
+    assert tuple(map(int, shown)) == (prompt, prompt + expected.completion_tokens, expected.completion_tokens,
+                                      expected.reasoning_tokens)
 
 
 def test_the_rendered_template_the_lesson_shows() -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import openai
+import oracle
 import pytest
 import requests
 from openai.types.chat import ChatCompletion
@@ -70,6 +71,9 @@ def test_the_fields_the_lesson_walks_through(endpoint, session) -> None:
 
 def test_the_numbers_the_lesson_shows(endpoint, session) -> None:
     usage = _post(endpoint, session, {"messages": LIGHT_YEAR}).json()["usage"]
+    expected = oracle.recorded_usage("02-anatomy-of-a-response.json", "light-year")
+    assert (usage["prompt_tokens"], usage["completion_tokens"], usage["completion_tokens_details"]) == (
+        oracle.prompt_tokens(LIGHT_YEAR), expected.completion_tokens, {"reasoning_tokens": expected.reasoning_tokens})
     assert (_shown("prompt_tokens:"), _shown("completion_tokens:"), _shown("total_tokens:")) == (
         usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"])
     assert _shown("of which reasoning:") == usage["completion_tokens_details"]["reasoning_tokens"]

@@ -13,7 +13,7 @@ import pytest
 import requests
 from openai.resources.chat.completions import Completions
 
-from grader.endpoint import Endpoint, config, harmony, load_recordings
+from grader.endpoint import Endpoint, config, generation, harmony, load_recordings
 from grader.runner import run_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +87,11 @@ def test_n_choices_are_billed_together(client) -> None:
 def test_stop_reason_is_an_extra_attribute(client) -> None:
     choice = client.chat.completions.create(model=MODEL, messages=FRUITS, stop=["4.", "END"]).choices[0]
     assert "stop_reason" not in type(choice).model_fields and choice.stop_reason == "4."
-    assert choice.finish_reason == "stop" and choice.message.content.endswith("Cherry\n")
+    # vLLM re-reads gpt-oss's answer from the token ids, so the token that completed the stop string stays
+    assert choice.finish_reason == "stop" and choice.message.content.endswith("Cherry\n4.")
+    marker = client.chat.completions.create(model=MODEL, messages=FRUITS, stop=["final"]).choices[0]
+    assert marker.message.content == "<|start|>assistant<|channel|>final" and marker.message.reasoning
+    assert "`stop=[\"final\"]`" in LESSON and "`'<|start|>assistant<|channel|>final'`" in LESSON
 
 
 def test_the_budget_numbers(client) -> None:
@@ -96,9 +100,12 @@ def test_the_budget_numbers(client) -> None:
     answer_tokens = len(harmony.encoding().encode(response.choices[0].message.content))
     header = 36 - reasoning - answer_tokens
     assert f"reasoning took {reasoning}" in LESSON and f"answer took {header}, and {answer_tokens} were left" in LESSON
-    short = client.chat.completions.create(model=MODEL, messages=FRUITS, max_completion_tokens=24).choices[0]
+    short = client.chat.completions.create(model=MODEL, messages=FRUITS, max_completion_tokens=21).choices[0]
     assert short.message.content is None and short.finish_reason == "length"
-    assert "With a budget of 24 you would get" in LESSON
+    assert "With a budget of 21 you would get" in LESSON
+    in_header = client.chat.completions.create(model=MODEL, messages=FRUITS, max_completion_tokens=24).choices[0]
+    assert (in_header.message.content, in_header.finish_reason) == ("<|start|>assistant", "length")
+    assert "A budget of 24\n  runs out *inside* the markers" in LESSON and "`'<|start|>assistant'`" in LESSON
 
 
 def test_the_probability_arithmetic(client) -> None:
@@ -140,8 +147,10 @@ def test_unknown_fields_are_ignored_on_the_wire(own) -> None:
     assert response.status_code == 200
 
 
+@pytest.mark.vllm_rule("C7")
 def test_recorded_logprobs_follow_the_endpoint_tokens() -> None:
-    """Each logprobs block lists exactly the tokens the endpoint counts for that reply, sampled token first."""
+    """Each logprobs block lists exactly the tokens the endpoint counts for that reply, each as vLLM's
+    logprobs.py decodes it (_verify_tokens), sampled token first (_get_top_logprobs keeps the sampler's order)."""
     data = json.loads(RECORDING.read_text())
     blocks = 0
     for interaction in data["interactions"]:
@@ -150,9 +159,9 @@ def test_recorded_logprobs_follow_the_endpoint_tokens() -> None:
             if "logprobs" not in reply:
                 continue
             blocks += 1
-            tokens, _ = harmony.completion_tokens(reply["reasoning"], reply["content"], ())
+            tokens = generation.completion_tokens(reply["reasoning"], reply["content"], ())
             entries = reply["logprobs"]["content"]
-            assert [e["token"] for e in entries] == [harmony.encoding().decode([t]) for t in tokens]
+            assert [e["token"] for e in entries] == generation.logprob_tokens(tokens)
             for entry in entries:
                 assert entry["bytes"] == list(entry["token"].encode())
                 top = entry["top_logprobs"]

@@ -7,6 +7,7 @@ import typing
 from pathlib import Path
 
 import openai
+import oracle
 import pytest
 import requests
 from openai.resources.chat.completions import Completions
@@ -16,6 +17,7 @@ from grader.endpoint import config, harmony
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = (ROOT / "lessons/05-reasoning-and-developer-role.md").read_text()
+RECORDING = "05-reasoning-and-developer-role.json"
 TRAIN = "A train leaves at 14:45 and the trip takes 2 hours and 50 minutes. When does it arrive?"
 WEEKDAYS = "How many weekdays (Monday to Friday) are there in February 2028?"
 POWERS = "Which is larger, 2^100 or 3^60? Answer in one sentence."
@@ -37,6 +39,8 @@ def _ask(client: openai.OpenAI, question: str, **extra: object):
 def test_the_sdk_exposes_reasoning_as_an_extra_field(client) -> None:
     completion = _ask(client, TRAIN)
     message, usage = completion.choices[0].message, completion.usage
+    assert oracle.recorded_usage(RECORDING, "train-arrival") == oracle.Usage(
+        usage.completion_tokens, usage.completion_tokens_details.reasoning_tokens)
     assert "reasoning" not in type(message).model_fields
     assert message.model_extra == {"reasoning": message.reasoning}
     assert getattr(message, "reasoning", None) == message.reasoning
@@ -50,6 +54,9 @@ def test_the_sdk_exposes_reasoning_as_an_extra_field(client) -> None:
 def test_effort_changes_the_reasoning_not_the_prompt(client) -> None:
     for effort in ("low", "medium", "high"):
         usage = _ask(client, WEEKDAYS, reasoning_effort=effort).usage
+        expected = oracle.recorded_usage(RECORDING, f"weekdays-{effort}")
+        assert (usage.completion_tokens, usage.completion_tokens_details.reasoning_tokens) == (
+            expected.completion_tokens, expected.reasoning_tokens)
         row = (f"| `{effort}` | {usage.completion_tokens_details.reasoning_tokens} | {usage.completion_tokens} | "
                f"{usage.prompt_tokens} |")
         assert row in LESSON
@@ -77,15 +84,24 @@ def test_the_budget_trap(client) -> None:
     trapped = _ask(client, POWERS, max_tokens=100)
     choice, usage = trapped.choices[0], trapped.usage
     assert (choice.finish_reason, choice.message.content) == ("length", None)
-    assert usage.completion_tokens == usage.completion_tokens_details.reasoning_tokens == 100
+    # <|channel|>analysis<|message|> open the reasoning and are not counted as reasoning (vLLM's _is_reasoning_token)
+    assert (usage.completion_tokens, usage.completion_tokens_details.reasoning_tokens) == (100, 97)
+    assert oracle.recorded_usage(RECORDING, "powers-default", budget=100) == oracle.Usage(100, 97)
+    assert "completion tokens: 100\nof which reasoning: 97\n" in LESSON
     assert choice.message.reasoning.endswith("\n\nCheck") and choice.message.reasoning.replace("\n", "\\n") in LESSON
     same_limit = _ask(client, POWERS, max_completion_tokens=100).choices[0]
     assert (same_limit.finish_reason, same_limit.message.content) == ("length", None)
 
     retried = _ask(client, POWERS, max_tokens=1000)
     assert retried.choices[0].finish_reason == "stop" and retried.choices[0].message.content
+    assert oracle.recorded_usage(RECORDING, "powers-default") == oracle.Usage(
+        retried.usage.completion_tokens, retried.usage.completion_tokens_details.reasoning_tokens)
     assert (f"the recorded reply used {retried.usage.completion_tokens} tokens, "
             f"{retried.usage.completion_tokens_details.reasoning_tokens} of them reasoning") in " ".join(LESSON.split())
+    # the reasoning's own tokens, 3 markers before them and <|end|> after, then <|start|>assistant: the budget ends
+    # inside the answer's markers, and vLLM's HarmonyParser.flush returns their raw text as content
+    in_markers = _ask(client, POWERS, max_tokens=retried.usage.completion_tokens_details.reasoning_tokens + 6)
+    assert in_markers.choices[0].message.content == "<|start|>assistant" and "`'<|start|>assistant'`" in LESSON
     lower = _ask(client, POWERS, max_tokens=100, reasoning_effort="low")
     assert lower.choices[0].finish_reason == "stop"
     assert f"this question needs {lower.usage.completion_tokens} tokens in all" in " ".join(LESSON.split())

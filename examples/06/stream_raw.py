@@ -34,7 +34,7 @@ for line in response.iter_lines():
         break
     chunk = json.loads(data)
     delta = chunk["choices"][0]["delta"]
-    if delta.get("content"):  # the role chunk, reasoning deltas and the final chunk carry no content
+    if delta.get("content"):  # no content on the role chunk, reasoning deltas and a natural end's final chunk
         print(delta["content"], end="", flush=True)
 print()
 if not done:  # the body ended without [DONE]: whatever was printed is only part of the answer

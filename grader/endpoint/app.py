@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
-from . import config, harmony, matcher, replies, streaming, validation, wire
+from . import config, generation, harmony, matcher, replies, responses, streaming, validation, wire
 from .recordings import RecordingFile, Reply
 from .recordings import Response as Recorded
 from .session import LoggedRequest, Session, describe_key
@@ -24,6 +24,7 @@ GUARDED_PREFIXES = ("/v1", "/v2", "/inference", "/cohere")
 ROUTES = {
     "/v1/chat/completions": "POST",
     "/v1/completions": "POST",
+    "/v1/responses": "POST",
     "/v1/models": "GET",
     "/tokenize": "POST",
     "/detokenize": "POST",
@@ -65,7 +66,7 @@ class DroppedByRecording(Exception):
 
 
 def _payload(event: bytes) -> Any:
-    data = event.removeprefix(b"data: ").strip()
+    data = event.partition(b"data: ")[2].strip()  # a Responses event has an `event:` line first
     try:
         return json.loads(data)
     except ValueError:
@@ -169,6 +170,10 @@ class EndpointApp:
 
     async def _route(self, request: Request, raw: bytes | None, entry: LoggedRequest) -> Response:
         path, method = entry.path, entry.method
+        if path.startswith("/v1/responses/") and method == "GET":  # retrieve_responses: nothing is ever stored
+            if entry.auth != "ok":
+                return JSONBody(401, wire.UNAUTHORIZED)
+            raise responses.not_found(path.removeprefix("/v1/responses/"))
         if path not in ROUTES:
             return JSONBody(404, {"detail": "Not Found"})
         if ROUTES[path] != method:
@@ -192,6 +197,8 @@ class EndpointApp:
             return JSONBody(200, {"prompt": harmony.decode(list(parsed.tokens))})
         if path == "/v1/completions":
             return await self._completion(body, request, entry)
+        if path == "/v1/responses":
+            return await responses.create(self, body, request, entry)
         return await self._chat(body, request, entry)
 
     def _tokenize(self, body: Any) -> Response:
@@ -238,16 +245,18 @@ class EndpointApp:
         return found.response_for(number), found.name
 
     async def _chat(self, body: Any, request: Request, entry: LoggedRequest) -> Response:
-        parsed = validation.parse(validation.ChatRequest, body)
-        validation.check_model(parsed.model, self.model)
+        parsed = validation.parse(validation.ChatRequest, body)  # with the request model's own validators
         validation.check_chat(parsed)
+        validation.check_model(parsed.model, self.model)
+        validation.check_harmony(parsed)
         prompt = harmony.chat_prompt_tokens(body, self.start_date)
         validation.check_context(len(prompt))
+        validation.check_sampling(parsed)
         recorded, _ = self._find(entry)
+        completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
+        created = self.now()  # taken before the engine is waited for (chat_completion_full_generator)
         if recorded.delay_s:
             await self._stall(request, recorded.delay_s, entry)
-        completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
-        created = self.now()
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, len(prompt))
         # the validated request, so "3" counts as 3 the way vLLM's pydantic model reads it
@@ -257,8 +266,8 @@ class EndpointApp:
             return JSONBody(recorded.status, body_out, recorded.headers)
         include_usage = bool((parsed.stream_options or {}).get("include_usage"))
         events = [wire.sse_event(self.served(c)) for c in streaming.chunks(generated, completion_id, created, include_usage)]
-        if recorded.stream_error is not None:
-            events = events[: recorded.stream_error.after_events] + [wire.sse_event(recorded.stream_error.error)]
+        if recorded.stream_error is not None:  # the engine failed: its error event replaces the rest
+            events = events[: recorded.stream_error.after_events] + [wire.sse_event(wire.ENGINE_FAILURE)]
         return self._stream(events + [wire.SSE_DONE], recorded, entry)
 
     @staticmethod
@@ -283,13 +292,15 @@ class EndpointApp:
         if recorded.reply is None:
             return self._literal(recorded, entry, completion_id, created, prompt_tokens)
         reply = self.reply(recorded.reply)
+        semantic = reply.text is None and reply.reasoning is not None  # a chat reply: the harmony tokens gpt-oss writes
         text = reply.text or reply.content or ""
-        tokens = harmony.text_tokens(text)
+        tokens = list(generation.completion_tokens(reply.reasoning, reply.content, ())) if semantic else harmony.text_tokens(text)
         budget = parsed.max_tokens if parsed.max_tokens is not None else replies.max_new_tokens(body, prompt_tokens)
         finish = "length" if len(tokens) > budget else "stop"
         if finish == "length":
             tokens = tokens[:budget]
-            text = harmony.decode(tokens)
+        if semantic or finish == "length":
+            text = generation.visible_text(tokens) if semantic else harmony.decode(tokens)
         usage = wire.Usage(prompt_tokens, len(tokens), 0)
         return JSONBody(200, self.served(wire.text_completion(completion_id, created, text, finish, usage)))
 

@@ -2,8 +2,8 @@
 
 The prompt is the harmony conversation vLLM builds for a chat request
 (`OnlineRenderer._make_request_with_harmony` and the helpers in
-`vllm/entrypoints/openai/parser/harmony_utils.py`), rendered by openai-harmony,
-OpenAI's own renderer, with the o200k vocabulary from bpe-openai.
+`vllm/entrypoints/openai/parser/harmony_utils.py`), rendered by oss-harmony 0.0.11,
+the `openai_harmony` fork vLLM 0.33.0 itself requires, with the o200k vocabulary from bpe-openai.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import functools
 import importlib.machinery
 import importlib.util
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import openai_harmony as hm
@@ -21,7 +20,6 @@ import openai_harmony as hm
 from . import config
 from .vocab import VOCAB_NAME, bpe_openai_dir, ensure_vocab_dir
 
-RETURN_TOKEN_ID = 200002
 EFFORTS = {"low": hm.ReasoningEffort.LOW, "medium": hm.ReasoningEffort.MEDIUM, "high": hm.ReasoningEffort.HIGH}
 
 
@@ -151,7 +149,7 @@ def _render_prompt(key: str) -> tuple[int, ...]:
     rendered = conversation({"messages": messages, "tools": tools, "reasoning_effort": effort}, start_date)
     if not any(_long_user_text(m) for m in rendered):
         conv = hm.Conversation.from_messages(rendered)
-        return tuple(encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT))
+        return tuple(_legacy_call_headers(encoding().render_conversation_for_completion(conv, hm.Role.ASSISTANT, NO_AUTO_DROP)))
     # A user message renders as <|start|>user<|message|>, the text's own tokens, <|end|>: splice them in.
     enc = encoding()
     frame = enc.render(hm.Message.from_role_and_content(hm.Role.USER, ""))
@@ -159,10 +157,49 @@ def _render_prompt(key: str) -> tuple[int, ...]:
     for message in rendered:
         text = _long_user_text(message)
         tokens += enc.render(message) if text is None else frame[:-1] + _linear_bpe().encode(text) + frame[-1:]
-    return tuple(tokens + enc.render_conversation_for_completion(hm.Conversation.from_messages([]), hm.Role.ASSISTANT))
+    closing = enc.render_conversation_for_completion(hm.Conversation.from_messages([]), hm.Role.ASSISTANT, NO_AUTO_DROP)
+    return tuple(_legacy_call_headers(tokens + closing))
 
 
-# openai-harmony's BPE takes time quadratic in the length of one pre-token ("a" * 200_000 takes
+# vLLM drops answered reasoning itself (auto_drop_analysis_messages) and renders with harmony's own drop off.
+NO_AUTO_DROP = hm.RenderConversationConfig(auto_drop_analysis=False)
+
+
+def _legacy_call_headers(tokens: list[int]) -> list[int]:
+    """vLLM's `_use_legacy_tool_call_headers`: an earlier assistant tool call goes back into the prompt with the
+    header gpt-oss was trained on, `assistant to=functions.f<|channel|>commentary json`, not oss-harmony's
+    `assistant<|channel|>commentary to=functions.f <|constrain|>json`. Other headers stay as rendered."""
+    enc = encoding()
+    start, channel, constrain, message = _header_tokens()
+    out = list(tokens)
+    at = 0
+    while True:
+        try:
+            at = out.index(start, at)
+            end = out.index(message, at + 1)
+        except ValueError:
+            return out
+        head = out[at + 1:end]
+        if channel in head and constrain in head[head.index(channel):]:
+            c = head.index(channel)
+            k = head.index(constrain, c)
+            author, middle, kind = enc.decode(head[:c]), enc.decode(head[c + 1:k]), enc.decode(head[k + 1:])
+            name, to, recipient = middle[:-1].partition(" to=")
+            if author == "assistant" and middle.endswith(" ") and to and name and recipient and kind:
+                legacy = [start, *enc.encode(f"assistant to={recipient}"), channel, *enc.encode(f"{name} {kind}"), message]
+                out[at:end + 1] = legacy
+                end = at + len(legacy) - 1
+        at = end + 1
+
+
+@functools.cache
+def _header_tokens() -> tuple[int, int, int, int]:
+    """The ids of <|start|>, <|channel|>, <|constrain|> and <|message|>."""
+    enc = encoding()
+    return tuple(enc.encode(name, allowed_special="all")[0] for name in ("<|start|>", "<|channel|>", "<|constrain|>", "<|message|>"))
+
+
+# The harmony library's BPE takes time quadratic in the length of one pre-token ("a" * 200_000 takes
 # half a minute), where vLLM's tokenizer does not. Texts longer than this are encoded with
 # bpe-openai's linear-time o200k encoder instead, which gives the same token ids (and is faster
 # on ordinary long texts too); below it, even a single run costs harmony well under a tenth of a second.
@@ -200,64 +237,6 @@ def decode(tokens: list[int]) -> str:
     return encoding().decode(tokens)
 
 
-@dataclass(frozen=True)
-class GeneratedToolCall:
-    name: str
-    arguments: str
-
-
-@functools.lru_cache(maxsize=1024)
-def completion_tokens(reasoning: str | None, content: str | None,
-                      tool_calls: tuple[GeneratedToolCall, ...]) -> tuple[tuple[int, ...], int]:
-    """The tokens gpt-oss generates after `<|start|>assistant`, and how many of them are reasoning.
-
-    The model writes `<|channel|>analysis<|message|>…<|end|>`, then either
-    `<|start|>assistant<|channel|>final<|message|>…<|return|>` or a tool call
-    ending in `<|call|>`. Reasoning tokens are counted as the analysis message.
-    """
-    enc = encoding()
-    rendered: list[list[int]] = []
-    reasoning_count = 0
-    if reasoning is not None:
-        analysis = enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, reasoning).with_channel("analysis"))
-        rendered.append(analysis)
-        reasoning_count = len(analysis) - 2  # without the <|start|>assistant the prompt already holds
-    for call in tool_calls:
-        rendered.append(
-            enc.render(
-                hm.Message.from_role_and_content(hm.Role.ASSISTANT, call.arguments)
-                .with_channel("commentary")
-                .with_recipient(f"functions.{call.name}")
-                .with_content_type("<|constrain|>json")
-            )
-        )
-    if content is not None and not tool_calls:
-        final = enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, content).with_channel("final"))
-        rendered.append(final[:-1] + [RETURN_TOKEN_ID])
-    tokens = tuple(tok for part in rendered for tok in part)[2:]  # the prompt ends with <|start|>assistant
-    return tokens, reasoning_count
-
-
-@dataclass(frozen=True)
-class TokenEvent:
-    """What one generated token adds, as harmony's streaming parser sees it."""
-
-    channel: str | None
-    recipient: str | None
-    delta: str
-
-
-@functools.lru_cache(maxsize=1024)
-def parse_stream(tokens: tuple[int, ...]) -> tuple[TokenEvent, ...]:
-    """What each generated token shows, as harmony's streaming parser (vLLM's too) sees it."""
-    parser = hm.StreamableParser(encoding(), hm.Role.ASSISTANT)
-    events = []
-    for tok in tokens:
-        parser.process(tok)
-        events.append(TokenEvent(parser.current_channel, parser.current_recipient, parser.last_content_delta or ""))
-    return tuple(events)
-
-
 @functools.cache
 def _byte_level_alphabet() -> dict[int, str]:
     """GPT-2's byte-to-unicode table, which HF's ByteLevel decoder uses for token strings.
@@ -293,8 +272,3 @@ def token_strs(tokens: list[int]) -> list[str]:
         raw = ranks.get(tok)
         out.append("".join(alphabet[b] for b in raw) if raw is not None else enc.decode_utf8([tok]))
     return out
-
-
-def arguments_text(arguments: str | dict[str, Any]) -> str:
-    """Tool-call arguments as the model writes them (a JSON text)."""
-    return arguments if isinstance(arguments, str) else json.dumps(arguments)

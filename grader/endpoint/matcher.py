@@ -70,7 +70,20 @@ def text_of(content: Any) -> str:
 
 def _messages(body: Any) -> list[dict[str, Any]]:
     messages = body.get("messages") if isinstance(body, dict) else None
+    if messages is None and isinstance(body, dict) and "input" in body:
+        messages = _responses_messages(body)
     return [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+
+
+def _responses_messages(body: dict[str, Any]) -> list[Any]:
+    """A /v1/responses body read as chat messages: `instructions` a developer message, a string `input` the user's,
+    a `function_call_output` item a tool message."""
+    given = body.get("input")
+    items = [{"role": "user", "content": given}] if isinstance(given, str) else given if isinstance(given, list) else []
+    items = [{"role": "tool", "content": i.get("output")} if isinstance(i, dict) and i.get("type") == "function_call_output"
+             else i for i in items]
+    instructions = body.get("instructions")
+    return ([{"role": "developer", "content": instructions}] if isinstance(instructions, str) else []) + items
 
 
 def _phrases(value: str | list[str]) -> list[str]:

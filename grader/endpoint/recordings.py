@@ -20,6 +20,7 @@ class Provenance(Strict):
     vllm_version: str = Field(description="the vLLM release the bytes follow (authored) or /version reported (recorded)")
     model: str = config.SERVED_MODEL
     recorded_on: str | None = Field(default=None, description="ISO date of capture; only for recorded")
+    server_flags: str | None = Field(default=None, description="the vLLM server flags the bytes assume")
     note: str = ""
 
     @model_validator(mode="after")
@@ -28,6 +29,9 @@ class Provenance(Strict):
             raise ValueError("a recorded provenance needs recorded_on (the capture date)")
         if self.kind == "authored" and self.recorded_on:
             raise ValueError("an authored provenance has no recorded_on: it was never captured")
+        if self.server_flags is not None and self.server_flags != config.SERVER_FLAGS:
+            raise ValueError(f"the recording assumes a server run with {self.server_flags!r}; the endpoint imitates "
+                             f"one run with {config.SERVER_FLAGS!r} (grader/endpoint/config.py)")
         return self
 
 
@@ -97,8 +101,9 @@ class Pacing(Strict):
 
 
 class StreamError(Strict):
+    """The engine fails after this many events; vLLM then sends its one error event (wire.ENGINE_FAILURE)."""
+
     after_events: int
-    error: dict[str, Any]
 
 
 class Response(Strict):

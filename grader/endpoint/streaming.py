@@ -1,46 +1,27 @@
-"""The SSE events vLLM 0.33.0 sends for a generated reply, in its chunk order."""
+"""The SSE events vLLM 0.33.0 sends for a generated reply, in its chunk order
+(`chat_completion_stream_generator_raw`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from . import wire
-from .harmony import TokenEvent
 from .replies import Generated
 
 
-def _deltas(events: tuple[TokenEvent, ...], calls: list[wire.ToolCall]) -> Iterator[wire.JSON]:
-    """One delta per generated token that shows something; control tokens are skipped."""
-    recipients: list[str] = []
-    for event in events:
-        if event.channel == "commentary" and event.recipient and event.recipient.startswith("functions."):
-            if event.recipient not in recipients:
-                recipients.append(event.recipient)
-                position = len(recipients) - 1
-                if position < len(calls):
-                    yield wire.tool_call_start_delta(calls[position], position)
-            if event.delta:
-                yield wire.tool_call_arguments_delta(len(recipients) - 1, event.delta)
-        elif event.delta and event.channel == "analysis":
-            yield {"reasoning": event.delta}
-        elif event.delta and event.channel in ("final", "commentary"):
-            yield {"content": event.delta}
-
-
 def chunks(generated: Generated, completion_id: str, created: int, include_usage: bool) -> Iterator[wire.JSON]:
+    """One engine step per token: a chunk for each step with something to show, and the last step's delta
+    in the finish chunk (`{}` when that token showed nothing, as `<|return|>` and `<|call|>` do)."""
     choices = generated.choices
     for choice in choices:
         yield wire.role_chunk(completion_id, created, choice.index)
-    streams = [_deltas(events, choice.tool_calls) for events, choice in zip(generated.events, choices)]
-    live = list(range(len(streams)))
-    while live:  # with n > 1 the choices advance together, a token each
-        for i in list(live):
-            delta = next(streams[i], None)
-            if delta is None:
-                live.remove(i)
-            else:
-                yield wire.delta_chunk(completion_id, created, choices[i].index, delta)
-    for choice in choices:
-        yield wire.final_chunk(completion_id, created, choice, with_fingerprint=not include_usage)
+    steps = [generated.deltas(i) or [None] for i in range(len(choices))]  # no token at all: the finish chunk alone
+    for step in range(max(len(d) for d in steps)):  # with n > 1 the choices advance together, a token each
+        for choice, deltas in zip(choices, steps):
+            if step == len(deltas) - 1:
+                yield wire.final_chunk(completion_id, created, choice, deltas[step] or {},
+                                       with_fingerprint=not include_usage)
+            elif step < len(deltas) and deltas[step] is not None:
+                yield wire.delta_chunk(completion_id, created, choice.index, deltas[step])
     if include_usage:
         yield wire.usage_chunk(completion_id, created, generated.usage)

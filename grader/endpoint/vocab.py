@@ -1,4 +1,4 @@
-"""Makes the o200k vocabulary available to openai-harmony without any download."""
+"""Makes the o200k vocabulary available to the harmony library (oss-harmony) without any download."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
-# openai-harmony checks this hash itself; checking it here gives a clearer error.
+# The harmony library checks this hash itself; checking it here gives a clearer error.
 O200K_SHA256 = "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d"
 VOCAB_NAME = "o200k_base.tiktoken"
 

@@ -165,13 +165,13 @@ def tool_call_arguments_delta(position: int, text: str) -> JSON:
     return {"tool_calls": [{"index": position, "function": {"arguments": text}}]}
 
 
-def final_chunk(completion_id: str, created: int, choice: Choice, *, with_fingerprint: bool) -> JSON:
+def final_chunk(completion_id: str, created: int, choice: Choice, delta: JSON, *, with_fingerprint: bool) -> JSON:
     chunk: JSON = {
         **_chunk_head(completion_id, created),
         "choices": [
             {
                 "index": choice.index,
-                "delta": {},
+                "delta": delta,
                 "logprobs": None,
                 "finish_reason": choice.finish_reason,
                 "stop_reason": choice.stop_reason,
@@ -274,3 +274,7 @@ def error(message: str, err_type: str, code: int, param: str | None = None) -> J
 
 
 UNAUTHORIZED: JSON = {"error": "Unauthorized"}
+
+# A generation that ends with the engine's "error" finish: `_raise_if_error` raises GenerationError, and the stream
+# generator yields its ErrorResponse, serialized by model_dump_json() (compact) like every other chunk.
+ENGINE_FAILURE: JSON = error("Internal server error", "InternalServerError", 500)

@@ -13,7 +13,7 @@ import httpx
 import uvicorn
 
 from .. import paths
-from ..endpoint import matcher, recordings
+from ..endpoint import config, matcher, recordings
 from ..endpoint.recordings import Interaction, Match, Pacing, Provenance, RecordingFile, Response
 from ..examples import SETTINGS, live_settings
 from ..runner import run_script
@@ -78,8 +78,9 @@ def record(section: Section, settings: dict[str, str], out: Path) -> RecordingFi
     version = httpx.get(root + "/version", headers={"authorization": f"Bearer {settings['OPENAI_API_KEY']}"},
                         timeout=30).json().get("version", "unknown")
     provenance = Provenance(kind="recorded", vllm_version=version, model=settings["MODEL"],
-                            recorded_on=date.today().isoformat(),
-                            note=f"Captured from a live vLLM {version} server by `python -m grader record`.")
+                            recorded_on=date.today().isoformat(), server_flags=config.SERVER_FLAGS,
+                            note=f"Captured from a live vLLM {version} server by `python -m grader record`; the "
+                                 "server is assumed to run with the flags above (grader/endpoint/config.py).")
     proxy = RecordingProxy(root, settings["OPENAI_API_KEY"])
     server = uvicorn.Server(uvicorn.Config(proxy, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -130,7 +130,7 @@ def test_mid_stream_error_event(post) -> None:
     assert response.status_code == 200
     events = _events(response)
     assert events[-1] == "[DONE]"
-    assert events[-2] == '{"error":{"message":"The engine failed.","type":"InternalServerError","param":null,"code":500}}'
+    assert events[-2] == '{"error":{"message":"Internal server error","type":"InternalServerError","param":null,"code":500}}'
 
 
 def test_models_bytes(fidelity, fsession) -> None:

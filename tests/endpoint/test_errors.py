@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from grader.endpoint import config
@@ -47,9 +48,9 @@ def test_fastapi_404_and_405(fidelity, fsession) -> None:
     assert wrong.headers["allow"] == "POST"
 
 
-def test_context_length_400(post) -> None:
-    long_text = "hello " * 140_000
-    response = post("/v1/chat/completions", {**CHAT, "messages": [{"role": "user", "content": long_text}]})
+def test_completions_context_length_400(post) -> None:
+    """The renderer's length check, which /v1/completions goes through (the harmony chat route does not: C3)."""
+    response = post("/v1/completions", {"model": MODEL, "prompt": "hello " * 140_000})
     assert response.status_code == 400
     error = response.json()["error"]
     count = error["message"].split("contains ")[1].split(" ")[0]
@@ -99,8 +100,9 @@ def test_validation_errors(post) -> None:
         "type": "BadRequestError", "param": "stream_options", "code": 400}
     top = post("/v1/chat/completions", {**CHAT, "top_logprobs": 2})
     assert top.status_code == 400 and top.json()["error"]["param"] == "top_logprobs"
-    effort = post("/v1/chat/completions", {**CHAT, "reasoning_effort": "extreme"})
-    assert effort.status_code == 400 and effort.json()["error"]["param"] == "reasoning_effort"
+    effort = post("/v1/chat/completions", {**CHAT, "reasoning_effort": "extreme"})  # not in the request model's Literal
+    assert effort.status_code == 400 and effort.json()["error"]["param"] == "body.reasoning_effort"
+    assert "'type': 'literal_error'" in effort.json()["error"]["message"]
 
 
 def test_miss_explains_the_closest_recordings(post) -> None:
@@ -134,3 +136,19 @@ def test_the_log_never_keeps_a_key(post, fsession) -> None:
     assert first.headers["authorization"] == "Bearer <the key from OPENAI_API_KEY>" and first.auth == "ok"
     assert second.headers["authorization"] == "Bearer <a different key: sk-…, 31 characters>"
     assert fsession.api_key not in repr(first) and "someone-elses" not in repr(second)
+
+
+@pytest.mark.parametrize(("extra", "message", "param"), [
+    ({"temperature": 2.5}, "temperature must be in [0, 2], got 2.5. (parameter=temperature, value=2.5)", "temperature"),
+    ({"temperature": -1}, "temperature must be non-negative, got -1.0. (parameter=temperature, value=-1.0)",
+     "temperature"),
+    ({"top_p": 0}, "top_p must be in (0, 1], got 0.0. (parameter=top_p, value=0.0)", "top_p"),
+    ({"presence_penalty": 3}, "presence_penalty must be in [-2, 2], got 3.0.", None),
+    ({"frequency_penalty": -2.5}, "frequency_penalty must be in [-2, 2], got -2.5.", None),
+    ({"max_tokens": 0}, "max_tokens must be at least 1, got 0. (parameter=max_tokens, value=0)", "max_tokens"),
+])
+def test_sampling_ranges(post, extra: dict, message: str, param: str | None) -> None:
+    """SamplingParams._verify_args, with the parameter and value appended where vLLM names them."""
+    response = post("/v1/chat/completions", {**CHAT, **extra})
+    assert response.status_code == 400
+    assert response.json()["error"] == {"message": message, "type": "BadRequestError", "param": param, "code": 400}

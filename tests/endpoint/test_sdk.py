@@ -62,6 +62,12 @@ def test_parse_with_pydantic(client) -> None:
 
     parsed = client.chat.completions.parse(model=MODEL, messages=HI, response_format=City)
     assert parsed.choices[0].message.parsed == City(city="Paris", population=2100000)
+    with pytest.raises(openai.LengthFinishReasonError):  # the budget ends inside the JSON
+        client.chat.completions.parse(model=MODEL, messages=HI, response_format=City, max_tokens=12)
+    with pytest.raises(openai.BadRequestError) as refused:  # validate_response_format
+        client.chat.completions.create(model=MODEL, messages=HI, response_format={"type": "json_schema"})
+    assert refused.value.body["message"] == ("When response_format type is 'json_schema', the 'json_schema' field "
+                                             "must be provided. (parameter=response_format)")
 
 
 def test_tool_call(client) -> None:
@@ -113,7 +119,7 @@ def test_mid_stream_error_raises_api_error(client) -> None:
         for _ in stream:
             pass
     assert not isinstance(raised.value, openai.APIStatusError)
-    assert "The engine failed." in str(raised.value)
+    assert "Internal server error" in str(raised.value)
 
 
 def test_async_client(fidelity, fsession) -> None:

@@ -61,7 +61,8 @@ CASES = {
         "<|start|>user<|message|>Weather in Paris?<|end|>"
         "<|start|>assistant<|channel|>analysis<|message|>Need the tool.<|end|>"
         "<|start|>assistant to=functions.get_weather<|channel|>commentary json<|message|>{\"city\":\"Paris\"}<|call|>"
-        "<|start|>functions.get_weather to=assistant<|channel|>commentary<|message|>18C<|end|><|start|>assistant",
+        # oss-harmony writes the recipient after the channel; vLLM turns only assistant tool-call headers back
+        "<|start|>functions.get_weather<|channel|>commentary to=assistant<|message|>18C<|end|><|start|>assistant",
     ),
 }
 
@@ -92,21 +93,22 @@ def test_completion_tokens_and_truncation(post) -> None:
     expected = count("<|channel|>analysis<|message|>User asks 2+2. Answer 4.<|end|>"
                      "<|start|>assistant<|channel|>final<|message|>2 + 2 = 4.<|return|>")
     assert full["usage"]["completion_tokens"] == expected
-    assert full["usage"]["completion_tokens_details"]["reasoning_tokens"] == count(
-        "<|channel|>analysis<|message|>User asks 2+2. Answer 4.<|end|>")
+    # only the analysis text's own tokens: not <|channel|>, the channel name, <|message|> or <|end|>
+    assert full["usage"]["completion_tokens_details"]["reasoning_tokens"] == count("User asks 2+2. Answer 4.")
     cut = post("/v1/chat/completions", {"model": MODEL, "max_tokens": 4,
                                         "messages": [{"role": "user", "content": "2+2?"}]}).json()
     choice = cut["choices"][0]
     assert choice["finish_reason"] == "length" and choice["message"]["content"] is None
     assert choice["message"]["reasoning"] == "User"  # <|channel|> analysis <|message|> User
     assert cut["usage"]["completion_tokens"] == 4
+    assert cut["usage"]["completion_tokens_details"]["reasoning_tokens"] == 1
 
 
 def test_stop_string_cuts_content(post) -> None:
     body = post("/v1/chat/completions", {"model": MODEL, "stop": ["="],
                                          "messages": [{"role": "user", "content": "2+2?"}]}).json()
     choice = body["choices"][0]
-    assert choice["message"]["content"] == "2 + 2 "
+    assert choice["message"]["content"] == "2 + 2 ="  # re-parsed from the token ids: the completing token stays
     assert (choice["finish_reason"], choice["stop_reason"]) == ("stop", "=")
 
 
