@@ -223,7 +223,7 @@ class EndpointApp:
         validation.check_model(parsed.model)
         validation.check_harmony(parsed)
         prompt = harmony.chat_prompt_tokens(body)
-        validation.check_context(len(prompt))
+        validation.check_chat_context(len(prompt))
         validation.check_sampling(parsed)
         recorded, _ = self._find(entry)
         completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())
