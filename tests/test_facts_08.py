@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx2
 import openai
+import oracle
 import pytest
 import requests
 from openai import _constants
@@ -155,7 +156,11 @@ def test_what_an_error_carries(endpoint, session) -> None:
                                     "hi"))
     assert isinstance(no_route, openai.NotFoundError) and no_route.body == {"detail": "Not Found"}
     too_long = _raises(lambda: _ask(client, "word " * 140_000))
-    assert too_long.body["message"].startswith("This model's maximum context length is 131072 tokens.")
+    # get_max_tokens' ValueError: no param (vLLM's harmony chat route skips the renderer's own length check)
+    assert too_long.body == {"message": "Input length (140068) exceeds model's maximum context length (131072).",
+                             "type": "BadRequestError", "param": None, "code": 400}
+    assert f"prompt too long: 400 {too_long.body['message']}\n" in LESSON
+    assert oracle.prompt_tokens([{"role": "user", "content": "word " * 140_000}]) == 140068
 
 
 def test_the_exception_family_tree() -> None:

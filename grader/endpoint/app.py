@@ -250,7 +250,7 @@ class EndpointApp:
         validation.check_model(parsed.model, self.model)
         validation.check_harmony(parsed)
         prompt = harmony.chat_prompt_tokens(body, self.start_date)
-        validation.check_context(len(prompt))
+        validation.check_chat_context(len(prompt))
         validation.check_sampling(parsed)
         recorded, _ = self._find(entry)
         completion_id = "chatcmpl-" + (request.headers.get("x-request-id") or body.get("request_id") or wire.random_id())

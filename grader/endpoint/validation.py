@@ -210,6 +210,14 @@ def check_harmony(request: ChatRequest) -> None:
                          f"{', '.join(HARMONY_EFFORTS)}.", "reasoning_effort")
 
 
+def check_chat_context(prompt_tokens: int) -> None:
+    """`get_max_tokens`: the harmony path skips the renderer's length check, so a raw ValueError answers (400,
+    BadRequestError, param null)."""
+    if prompt_tokens > config.MAX_MODEL_LEN:
+        message = f"Input length ({prompt_tokens}) exceeds model's maximum context length ({config.MAX_MODEL_LEN})."
+        raise Rejected(400, wire.error(message, "BadRequestError", 400))
+
+
 def _plain(message: str) -> Rejected:
     """A VLLMValidationError raised without a parameter: no suffix, param null."""
     return Rejected(400, wire.error(message, "BadRequestError", 400))

@@ -94,8 +94,6 @@ def _prompt_of(post, tokens: int) -> list[dict]:
 
 
 @pytest.mark.vllm_rule("C3")
-@pytest.mark.xfail(strict=True, reason="held back on branch endpoint-fidelity-c3: Section 03's suite (_context_error) "
-                                       "recognises the error by param input_tokens, which this route does not send")
 def test_an_oversized_harmony_prompt_gets_get_max_tokens_message(post) -> None:
     """api_utils.get_max_tokens raises ValueError: 400, BadRequestError, param null (the renderer's check is skipped)."""
     response = post("/v1/chat/completions", {"model": MODEL, "messages": _prompt_of(post, 131_080)})

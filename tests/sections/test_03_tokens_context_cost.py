@@ -113,7 +113,9 @@ def _need_answers(ev: Evidence, minimum: int, what: str) -> list[LoggedRequest]:
 def _context_error(request: LoggedRequest) -> str | None:
     """The server's message when it refused a prompt for being longer than the context window."""
     error = request.response.get("error") if isinstance(request.response, dict) else None
-    if request.status == 400 and isinstance(error, dict) and error.get("param") == "input_tokens":
+    # vLLM 0.33.0: "Input length (N) exceeds model's maximum context length (M)." for gpt-oss chat (param null),
+    # "This model's maximum context length is M tokens. ..." (param input_tokens) for other models
+    if request.status == 400 and isinstance(error, dict) and "maximum context length" in str(error.get("message")):
         return str(error.get("message"))
     return None
 
