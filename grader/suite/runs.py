@@ -197,6 +197,7 @@ class Runs:
     def __init__(self, sources: list[Source]) -> None:
         self.sources = sources
         self._sections: dict[str, _SectionRuns] = {}
+        self._broken: dict[str, GradingError] = {}  # said once, then every test of that section fails at once
         self._lock = threading.Lock()
         # The preloaded interpreter and the vocabulary take a few hundred ms each: start both at once.
         threading.Thread(target=harmony.encoding, daemon=True).start()
@@ -204,8 +205,14 @@ class Runs:
 
     def evidence(self, section: Section, run: Run, source: Source) -> Evidence:
         with self._lock:
+            if section.number in self._broken:
+                raise self._broken[section.number]
             if section.number not in self._sections:
-                self._sections[section.number] = _SectionRuns(section, self.sources)
+                try:
+                    self._sections[section.number] = _SectionRuns(section, self.sources)
+                except GradingError as exc:
+                    self._broken[section.number] = exc
+                    raise
             runs = self._sections[section.number]
         return runs.evidence(run, source)
 
