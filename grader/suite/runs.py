@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import paths
 from ..checks import CheckFailed, Evidence
 from ..endpoint import Endpoint, Variant, harmony, load_recordings
-from ..endpoint.recordings import RecordingError
+from ..endpoint.recordings import RecordingError, RecordingFile
 from ..runner import prepare, run_script
 from .declare import LearnerFile, Run, Section
 
@@ -103,13 +103,9 @@ class _Place:
 class _Endpoints:
     """One recorded endpoint per worker thread, so concurrent runs never share a request log."""
 
-    def __init__(self, section: Section, variant: Variant | None = None) -> None:
+    def __init__(self, section: Section, recordings: list[RecordingFile], variant: Variant | None = None) -> None:
         self.variant = variant
-        files = [paths.ROOT / section.entry.recording, *(paths.ROOT / r for r in section.extra_recordings)]
-        try:
-            self.recordings = load_recordings([f for f in files if f.exists()])
-        except RecordingError as exc:
-            raise GradingError(str(exc)) from None
+        self.recordings = recordings
         self.pace = section.pace
         self._local = threading.local()
         self.all: list[Endpoint] = []
@@ -129,8 +125,13 @@ class _SectionRuns:
     """Every run of one section, for every source, submitted together."""
 
     def __init__(self, section: Section, sources: list[Source]) -> None:
-        self.endpoints = _Endpoints(section)
-        self.variant_endpoints = _Endpoints(section, Variant())  # the variant runs' differently configured server
+        files = [paths.ROOT / section.entry.recording, *(paths.ROOT / r for r in section.extra_recordings)]
+        try:
+            recorded = load_recordings([f for f in files if f.exists()])
+        except RecordingError as exc:
+            raise GradingError(str(exc)) from None
+        self.endpoints = _Endpoints(section, recorded)
+        self.variant_endpoints = _Endpoints(section, recorded, Variant())  # the variant runs' other server
         # Sections that mostly wait on recorded pacing gain from more runs at once than cores.
         self.pool = ThreadPoolExecutor(max_workers=section.workers or paths.cores())
         self.places = {source: _Place(section, source) for source in sources}
