@@ -9,7 +9,7 @@ import pytest
 
 from .suite import Section
 from .suite.catalog import suite_path
-from .suite.plugin import verdicts
+from .suite.plugin import check_of, verdicts
 from .suite.runs import GradingError
 
 __all__ = ["CheckResult", "GradingError", "SectionResult", "grade"]
@@ -59,15 +59,34 @@ class _Collector:
             self.problems.append(str(report.longrepr))
 
 
-def grade(section: Section, *, what: str | list[str] = "work", only: list[str] | None = None) -> SectionResult:
+class _Chosen:
+    """Keeps, for the sources it names, only the checks it names (by sentence); runs no kept check reads never start."""
+
+    def __init__(self, checks: dict[str, set[str]]) -> None:
+        self.checks = checks
+
+    @pytest.hookimpl(trylast=True)  # after the course plugin has named each check
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        kept, dropped = [], []
+        for item in items:
+            found = check_of(item)
+            chosen = found is None or found[0] not in self.checks or found[1] in self.checks[found[0]]
+            (kept if chosen else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+
+
+def grade(section: Section, *, what: str | list[str] = "work", only: list[str] | None = None,
+          checks: dict[str, set[str]] | None = None) -> SectionResult:
     """Run the section's suite on `what` (work, examples, or folders of learner files, each graded on its own);
-    `only` limits it to some learner files."""
+    `only` limits it to some learner files, `checks` to some checks of a source (by its label: a folder's name)."""
     started = time.time()
     collector = _Collector()
     args = [str(suite_path(section.entry)), "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:xdist",
             *(f"--grade={item}" for item in ([what] if isinstance(what, str) else what)),
             *(f"--grade-file={name}" for name in only or [])]
-    code = pytest.main(args, plugins=[collector])
+    code = pytest.main(args, plugins=[collector, _Chosen(checks or {})])
     if collector.problems or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise GradingError("; ".join(collector.problems) or f"pytest stopped with {code!r}")
     fatal = [c.message for c in collector.checks if c.message.startswith("the grader cannot run section")]

@@ -41,10 +41,13 @@ def _summary(checks: list[CheckResult]) -> str:
 
 @functools.cache
 def _graded(number: str) -> dict[str, list[CheckResult]]:
-    """Every fixture of a section graded in one run of its suite, by case folder name."""
-    cases = [str(case) for n, case in CASES if n == number]
+    """Every fixture of a section graded in one run of its suite, by case folder name: a known-wrong one on the
+    checks it names, a correct-but-different one on every check."""
+    cases = [case for n, case in CASES if n == number]
+    specs = {case.name: json.loads((case / "case.json").read_text()) for case in cases}
+    named = {name: set(spec["fails"]) for name, spec in specs.items() if spec["kind"] == "wrong"}
     by_case: dict[str, list[CheckResult]] = {}
-    for found in grade(catalog.load(number), what=cases).checks:
+    for found in grade(catalog.load(number), what=[str(case) for case in cases], checks=named).checks:
         by_case.setdefault(found.source, []).append(found)
     return by_case
 
@@ -61,7 +64,7 @@ def test_empty_work_is_not_started(section: Section, tmp_path: Path) -> None:
 def test_fixture(number: str, case: Path) -> None:
     spec = json.loads((case / "case.json").read_text())
     checks = [c for c in _graded(number).get(case.name, []) if c.status != "missing"]
-    assert checks, f"{case} holds no learner file of section {number}"
+    assert checks, f"{case} holds no learner file of section {number}, or names no check of it"
     if spec["kind"] == "right":
         assert all(c.status == "passed" for c in checks), f"{spec['why']}\n" + _summary(checks)
         return

@@ -39,6 +39,7 @@ class LearnerFile:
     timeout: float = 20.0
     challenge: bool = False
     compare_with: str | None = None  # another learner file whose run the checks compare against
+    pace: float | None = None  # stream pacing for this file's runs, when a check needs more than the section's
     scenarios: list[Scenario] = field(default_factory=list)
 
     @property

@@ -14,7 +14,7 @@ import pytest
 from .. import paths
 from ..checks import CheckFailed
 from .declare import Run, Section
-from .runs import GradingError, Runs, ScriptTimedOut, Source
+from .runs import GradingError, RunKey, Runs, ScriptTimedOut, Source, needed_runs
 
 _INFO = pytest.StashKey["CheckInfo"]()
 _SOURCES = pytest.StashKey[list[Source]]()
@@ -59,10 +59,30 @@ def sources(config: pytest.Config) -> list[Source]:
     return config.stash[_SOURCES]
 
 
+def _item_source(item: pytest.Item) -> Source:
+    source = item.callspec.params.get("course_source") if hasattr(item, "callspec") else None
+    return source or sources(item.config)[0]
+
+
+def _needed(items: list[pytest.Item]) -> dict[str, set[RunKey]]:
+    """The runs the session's selected tests read, by section: runs no selected test reads never start."""
+    wanted: dict[str, list[tuple[Source, Run]]] = {}
+    sections: dict[str, Section] = {}
+    for item in items:
+        section = getattr(getattr(item, "module", None), "SECTION", None)
+        if not isinstance(section, Section):
+            continue
+        sections[section.number] = section
+        source = _item_source(item)
+        wanted.setdefault(section.number, []).extend(
+            (source, section.runs[name]) for name in item.fixturenames if name in section.runs)
+    return {number: needed_runs(sections[number], found) for number, found in wanted.items()}
+
+
 @pytest.fixture(scope="session")
 def course_runs(request: pytest.FixtureRequest) -> Iterator[Runs]:
-    """Every learner-file run of this session; a section's runs start together at its first test."""
-    runs = Runs(sources(request.config))
+    """Every learner-file run the session's tests read; a section's runs start together at its first test."""
+    runs = Runs(sources(request.config), _needed(request.session.items))
     yield runs
     runs.close()
 
@@ -155,8 +175,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if verdict is None:
         return report
     status, message = verdict
-    source = item.callspec.params.get("course_source") if hasattr(item, "callspec") else None
-    label = (source or sources(item.config)[0]).label
+    label = _item_source(item).label
     report.user_properties.append(("course", {**asdict(info), "status": status, "message": message, "source": label}))
     if report.failed:
         text = f"{message}\nsee: {info.see}"
@@ -164,6 +183,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             text = f"{report.longrepr}\n\n{text}"
         report.longrepr = text
     return report
+
+
+def check_of(item: pytest.Item) -> tuple[str, str] | None:
+    """(what it grades, the check's sentence) for a collected check, None for any other test."""
+    info = item.stash.get(_INFO, None)
+    return None if info is None else (_item_source(item).label, info.name)
 
 
 def verdicts(report: pytest.TestReport) -> list[dict[str, Any]]:

@@ -57,6 +57,22 @@ def apply_diff(diff: Path, folder: Path) -> None:
         raise GradingError(f"{diff.relative_to(paths.ROOT)} no longer applies to its reference: {done.stderr.strip()}")
 
 
+RunKey = tuple[Source, str, int]  # what is graded, the learner file, the scenario (0: the plain run)
+
+
+def needed_runs(section: Section, wanted: list[tuple[Source, Run]]) -> set[RunKey]:
+    """The runs the selected tests read, with the runs those depend on: a scenario that starts `after` its file's
+    earlier runs needs them, and a file compared with another needs that file's plain run."""
+    needed: set[RunKey] = set()
+    for source, run in wanted:
+        needed.add((source, run.file.work, run.scenario))
+        if run.scenario_def is not None and run.scenario_def.after:
+            needed.update((source, run.file.work, n) for n in range(run.scenario))
+        if run.file.compare_with:
+            needed.add((source, run.file.compare_with, 0))
+    return needed
+
+
 class _Place:
     """Where one source's scripts run, and how each learner file is named there."""
 
@@ -124,7 +140,7 @@ class _Endpoints:
 class _SectionRuns:
     """Every run of one section, for every source, submitted together."""
 
-    def __init__(self, section: Section, sources: list[Source]) -> None:
+    def __init__(self, section: Section, sources: list[Source], needed: set[RunKey]) -> None:
         files = [paths.ROOT / section.entry.recording, *(paths.ROOT / r for r in section.extra_recordings)]
         try:
             recorded = load_recordings([f for f in files if f.exists()])
@@ -135,26 +151,29 @@ class _SectionRuns:
         # Sections that mostly wait on recorded pacing gain from more runs at once than cores.
         self.pool = ThreadPoolExecutor(max_workers=section.workers or paths.cores())
         self.places = {source: _Place(section, source) for source in sources}
-        self.futures: dict[tuple[Source, str, int], Future[Evidence]] = {}
+        self.futures: dict[RunKey, Future[Evidence]] = {}
         for source, place in self.places.items():
             for declared in section.files.values():
                 script = place.script(declared)
                 if script is None:
                     continue
                 for number in range(len(declared.scenarios) + 1):
+                    if (source, declared.work, number) not in needed:
+                        continue
                     run = Run(declared, number)
-                    earlier = [self.futures[(source, declared.work, n)] for n in range(number)]
+                    after = run.scenario_def is not None and run.scenario_def.after  # needed_runs kept its earlier runs
+                    earlier = [self.futures[(source, declared.work, n)] for n in range(number)] if after else []
                     self.futures[(source, declared.work, number)] = self.pool.submit(self._run, place, run, script,
                                                                                      earlier)
 
     def _run(self, place: _Place, run: Run, script: str, earlier: list[Future[Evidence]]) -> Evidence:
-        if run.scenario_def is not None and run.scenario_def.after:
-            # The pool starts runs in the order they were submitted, so the earlier ones are running or done:
-            # waiting for them cannot hold up a run this one depends on.
-            wait(earlier)
+        # A scenario that reads what its file's earlier runs wrote waits for them. The pool starts runs in the order
+        # they were submitted, so the earlier ones are running or done: waiting cannot hold up a run they need.
+        wait(earlier)
         varied = run.scenario_def is not None and run.scenario_def.variant
-        endpoint = (self.variant_endpoints if varied else self.endpoints).get()
-        session = endpoint.new_session()
+        endpoints = self.variant_endpoints if varied else self.endpoints
+        endpoint = endpoints.get()
+        session = endpoint.new_session(pace=endpoints.pace if run.file.pace is None else run.file.pace)
         settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
                     "MODEL": endpoint.app.model}
         stdin = run.file.stdin
@@ -195,8 +214,9 @@ class _SectionRuns:
 class Runs:
     """The runs of one pytest session: a section's runs start together at its first test."""
 
-    def __init__(self, sources: list[Source]) -> None:
+    def __init__(self, sources: list[Source], needed: dict[str, set[RunKey]]) -> None:
         self.sources = sources
+        self.needed = needed  # by section number: the runs the session's selected tests read
         self._sections: dict[str, _SectionRuns] = {}
         self._broken: dict[str, GradingError] = {}  # said once, then every test of that section fails at once
         self._lock = threading.Lock()
@@ -210,7 +230,8 @@ class Runs:
                 raise self._broken[section.number]
             if section.number not in self._sections:
                 try:
-                    self._sections[section.number] = _SectionRuns(section, self.sources)
+                    self._sections[section.number] = _SectionRuns(section, self.sources,
+                                                                  self.needed.get(section.number, set()))
                 except GradingError as exc:
                     self._broken[section.number] = exc
                     raise

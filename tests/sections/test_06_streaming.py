@@ -5,9 +5,11 @@ file it grades by its fixture: `stream_raw` is one run of work/stream_raw.py.
 
 Timing: the endpoint logs each event just after writing it (`event_times`) and the runner logs when output reached
 the grader (`stdout_arrivals`), on one clock. Checks conclude only what the order of those moments proves: a script
-cannot have seen an event before the endpoint logged the one before it. The one bound on a script's speed is
-"prints each piece of the answer as it arrives": the first piece must show before the last one is logged, which
-at pace 0.2 leaves the whole answer phase (about 300 ms) for a reaction that takes a few ms.
+cannot have seen an event before the endpoint logged the one before it. Two checks bound a script's speed:
+"prints each piece of the answer as it arrives" (the first piece must show before the last one is logged, which at
+pace 0.2 leaves the whole answer phase, about 300 ms, for a reaction that takes a few ms), and "stops the first-token
+clock while the answer is still streaming", whose file runs at pace 2 so that a script held up for under about
+0.75 s at its first piece still passes.
 """
 
 from __future__ import annotations
@@ -49,8 +51,10 @@ stream_sdk = SECTION.file("stream_sdk.py", reference="examples/06/stream_sdk.py"
                           summary="streaming with the SDK, kept in history", see="Keep the reply")
 stream_usage = SECTION.file("stream_usage.py", reference="examples/06/stream_usage.py",
                             summary="usage at the end of a stream", see="Usage at the end of the stream")
+# At twice the recorded pacing the answer streams for about a second, so a script that reads its first piece as it
+# arrives is told from one that stops the clock at the end even when a busy machine holds it up for half a second.
 ttft = SECTION.file("ttft.py", reference="examples/06/ttft.py", summary="time to first token and total time",
-                    see="Time to first token")
+                    see="Time to first token", pace=2.0)
 stream_error = SECTION.file("stream_error.py", reference="examples/06/stream_error.py",
                             summary="challenge 1: an error event mid-stream", see="Challenges", challenge=True)
 stream_retry = SECTION.file("stream_retry.py", reference="examples/06/stream_retry.py",
