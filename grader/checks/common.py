@@ -212,6 +212,7 @@ UNITS = {"%": "%", "percent": "%", "¢": "¢", "cent": "¢", "cents": "¢", "$":
          "seconds": "s", "token": "tokens", "tokens": "tokens", "µ$": "µ$", "micro": "µ$", "microdollars": "µ$"}
 NEAR_BEFORE, NEAR_AFTER = slice(-4, None), slice(4)  # a label is a few words, not the sentence around a number
 SEPARATORS = re.compile(r"[,;|/]|\.\s")  # a label never reaches across one, nor across a sentence's end
+PER_UNIT = re.compile(r"\s?/\s?(1?[A-Za-z]+(?: [A-Za-z]+)?)")  # a unit after a slash: "/token", "/1M tokens"
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,9 @@ def labelled_numbers(output: str) -> list[Labelled]:
             words = _words(before_cut, NEAR_BEFORE) | (_column_words(header, line, match.start()) if header else set())
             if not after_cut.rstrip().endswith((":", "=")):  # else it labels the next number
                 words |= _words(after_cut, NEAR_AFTER)
+            per = PER_UNIT.match(after)  # "$0.25/1M tokens", "2.5e-07/token": the slash reads as "per"
+            if per:
+                words |= {"per"} | _words(per.group(1))
             whole, decimals, exponent = match.group(1), match.group(2) or "", match.group(3)
             scale = 10.0 ** int(exponent) if exponent else 1.0
             value = float(re.sub(r"[,\u202f\u00a0_]", "", whole) + decimals) * scale
