@@ -14,8 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.suite import catalog
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SECTIONS = ("01", "02", "03", "04", "05", "06", "07", "08")
+SECTIONS = tuple(section.number for section in catalog.written())  # a new section joins the grid when written
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class Case:
 
 
 def cases() -> list[Case]:
-    """Every fixture of Sections 01-08, as its case.json describes it."""
+    """Every fixture of the written sections, as its case.json describes it."""
     found = []
     for section in SECTIONS:
         for path in sorted((FIXTURES / section).glob("*/case.json")):
