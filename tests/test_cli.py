@@ -65,7 +65,8 @@ def test_a_hanging_script_is_stopped_and_explained(tmp_path: Path, monkeypatch: 
     (tmp_path / "hello.py").write_text("import time\ntime.sleep(30)\n")
     result = grade(section, what=str(tmp_path), only=["hello.py"])
     assert {c.status for c in result.checks} == {"error"}
-    assert "still running after 1.5 s, its time limit, so the grader stopped it" in result.checks[0].message
+    assert "still running after 1.5 s, its time limit" in result.checks[0].message  # stretched when the machine
+    assert "so the grader stopped it" in result.checks[0].message  # is busy: see test_grading_runs.py
 
 
 def test_a_malformed_recording_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

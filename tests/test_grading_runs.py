@@ -45,3 +45,10 @@ def test_a_stream_the_endpoint_fell_behind_on_is_run_again(tmp_path: Path, monke
                 checks={"work": {"asks for a stream (\"stream\": true)"}})
     assert [c.status for c in result.checks] == ["passed"]
     assert tally.read_text().count("run") == runs.ATTEMPTS
+
+
+def test_a_time_limit_stretches_with_the_load_but_not_forever(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runs.paths, "cores", lambda: 2)
+    for load, expected in ((0.5, 20.0), (2.0, 20.0), (6.0, 60.0), (40.0, 20.0 * runs.STRETCH)):
+        monkeypatch.setattr(runs.os, "getloadavg", lambda load=load: (load, load, load))
+        assert runs.time_limit(20.0) == expected

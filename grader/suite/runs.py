@@ -62,6 +62,16 @@ def apply_diff(diff: Path, folder: Path) -> None:
 LATE = 0.3
 ATTEMPTS = 3
 
+STRETCH = 5.0  # at most: a hanging script is still stopped within minutes however busy the machine
+
+
+def time_limit(declared: float) -> float:
+    """A file's time limit, stretched on a machine with more work waiting than cores (the load average): the limit
+    guards against hangs, and must not stop a script that is only waiting for a CPU."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return declared * min(STRETCH, max(1.0, load / paths.cores()))
+
+
 RunKey = tuple[Source, str, int]  # what is graded, the learner file, the scenario (0: the plain run)
 
 
@@ -185,7 +195,7 @@ class _SectionRuns:
             session = endpoint.new_session(pace=endpoints.pace if run.file.pace is None else run.file.pace)
             settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
                         "MODEL": endpoint.app.model, **(run.scenario_def.env if run.scenario_def else {})}
-            result = run_script(script, place.cwd, settings, timeout=run.file.timeout, stdin=stdin)
+            result = run_script(script, place.cwd, settings, timeout=time_limit(run.file.timeout), stdin=stdin)
             if attempt == ATTEMPTS or max((r.late for r in session.requests()), default=0.0) <= LATE:
                 break
         source = (place.cwd / script).read_text(encoding="utf-8", errors="replace")
@@ -198,8 +208,10 @@ class _SectionRuns:
             raise NotStarted(self.places[source].shown(run.file))
         found = self.futures[key].result()
         if found.run.timed_out:
-            raise ScriptTimedOut(f"your script was still running after {run.file.timeout:g} s, its time limit, so "
-                                 f"the grader stopped it. {found.last_doing()}")
+            waited = (f" (the grader waited {found.run.duration:.0f} s, as the machine was busy)"
+                      if found.run.duration > 1.5 * run.file.timeout else "")
+            raise ScriptTimedOut(f"your script was still running after {run.file.timeout:g} s, its time limit{waited}, "
+                                 f"so the grader stopped it. {found.last_doing()}")
         compared = run.file.compare_with
         if compared and (source, compared, 0) in self.futures:
             return replace(found, related=self.futures[(source, compared, 0)].result())
