@@ -29,9 +29,10 @@ REVIEW = (paths.EXAMPLES / "10" / "review.txt").read_text(encoding="utf-8")
 TICKETS_INPUT = (paths.EXAMPLES / "10" / "tickets.txt").read_text(encoding="utf-8")
 TICKETS = [line.strip() for line in TICKETS_INPUT.splitlines() if line.strip()]
 LABELS = ("billing", "bug", "feature", "account")  # the output contract: exactly one of these words
-BROKEN = re.compile(r"break|broke|invalid|not valid|reject|fail|violat|wrong|bad|not ok|does ?n[o']t|✗|❌|✘",
-                    re.IGNORECASE)  # a word that tells the reader a reply breaks the contract
-KEPT = "meet|meets|met|ok|valid|pass|passed|passes|kept|keep|comply|complied|compliant|contract|follow|followed|match"
+BROKEN = re.compile(r"break|broke|invalid|not valid|reject|fail|violat|wrong|bad|not ok|does ?n[o']t|unexpected|"
+                    r"not allowed|not one of|mismatch|non-?compliant|✗|❌|✘", re.IGNORECASE)  # says: it broke
+KEPT = ("meet|meets|met|ok|valid|pass|passed|passes|kept|keep|comply|complied|compliant|compliance|contract|follow|"
+        "followed|match|matched|score|correct|success|successes|good")  # words that label a count of kept replies
 
 SECTION = Section("10")
 
@@ -164,10 +165,12 @@ def _flags_broken(ev: Evidence, requests: list[LoggedRequest]) -> None:
         reply = _reply(request)
         if _meets(reply) or not reply.strip():
             continue
-        lines = [line for line in ev.output.splitlines() if squash(reply)[:60] in squash(line)]
-        if not any(BROKEN.search(line) for line in lines):
+        lines, text = ev.output.splitlines(), squash(reply)
+        shown = [squash(" ".join(lines[i:i + 2])) for i, line in enumerate(lines) if text[:60] in squash(line)]
+        verdicts = [line.replace(text, " ").replace(text[:60], " ") for line in shown]  # the reply's words aside
+        if not any(BROKEN.search(line) for line in verdicts):  # the verdict on the reply's line or the next one
             raise CheckFailed(f"the reply {quote(reply, 80)!r} is not one of {', '.join(LABELS)}, so it breaks the "
-                              f"contract, and your script did not say so on the line that shows it:\n"
+                              f"contract, and your script did not say so next to it:\n"
                               f"{printed_with_error(ev)}\nCheck each reply against the contract and print the "
                               "verdict next to it.")
 
