@@ -108,6 +108,12 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (11, "07"): ("n/a", "Section 07's scripts print only replies (class 2)"),
     (11, "08"): ("n/a", "Section 08 prints replies (class 2), remaining counts (class 3) and errors (class 12)"),
     (12, "04"): ("n/a", "no Section 04 step handles an error"),
+    (4, "10"): ("right", "no step requires an order: versions and tickets may be sent and printed in any order"),
+    (6, "10"): ("right", "no Section 10 step asks for a particular client: a Session with its own User-Agent passes "
+                         "like the SDK"),
+    (8, "10"): ("wrong", NO_RIGHT),
+    (12, "10"): ("wrong", "no Section 10 step handles a server error; a template that crashes on a ticket holding "
+                          "braces is the one crash its steps meet"),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
 MISSING: dict[tuple[int, str], str] = {}
