@@ -28,9 +28,11 @@ class Step:
     code: str  # for your-turn: the text after the marker, its heading to the next one (spec, hints, pointer)
     line: int  # where the marker stands in the lesson, for error messages
 
-    def commands(self) -> list[str]:
-        """The script paths a run step executes (`python work/x.py` or `python examples/...` lines)."""
-        return [m.group(1) for m in re.finditer(r"^\s*python3? ((?:work|examples)/\S+\.py)\s*$", self.code, re.M)]
+    def commands(self) -> list[tuple[str, str | None]]:
+        """The scripts a run step executes (`python work/x.py` or `python examples/...` lines), each with the file
+        its standard input is read from (`python work/x.py < examples/10/review.txt`), if any."""
+        return [(m.group(1), m.group(2)) for m in
+                re.finditer(r"^\s*python3? ((?:work|examples)/\S+\.py)(?:\s*<\s*(\S+))?\s*$", self.code, re.M)]
 
 
 def steps(lesson: Path) -> list[Step]:

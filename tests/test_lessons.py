@@ -42,11 +42,12 @@ def _replay(section: Section, steps: list[lessons.Step], endpoint: Endpoint, tmp
         if step.action != "run":
             lessons.apply(step, tmp_path)
             continue
-        for script in step.commands():
+        for script, stdin in step.commands():
             session = endpoint.new_session()
             settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
                         "MODEL": config.SERVED_MODEL}
-            run = run_script(script, tmp_path, settings)
+            run = run_script(script, tmp_path, settings,
+                             stdin=(tmp_path / stdin).read_text(encoding="utf-8") if stdin else None)
             expect_failure = step.target == "fails"
             assert (run.exit_code != 0) == expect_failure, (
                 f"{section.entry.lesson}:{step.line}: `python {script}` exited {run.exit_code}\n{run.stderr[-2000:]}")
