@@ -330,7 +330,7 @@ class EndpointApp:
         entry.response = [_payload(e) for e in events]
 
         async def body() -> AsyncIterator[bytes]:
-            last = time.monotonic()
+            last = time.monotonic() - max(0.0, time.time() - entry.started)  # the request's arrival: a slow start counts
             for number, event in enumerate(events):
                 wait = recorded.pacing.first_ms if number == 0 else recorded.pacing.per_event_ms
                 pause = wait * pace / 1000 if wait and pace else 0.0

@@ -41,7 +41,8 @@ class LoggedRequest:
     finished: float | None = None
     event_times: list[float] = field(default_factory=list)
     abandoned: float | None = None  # when the client hung up during a recorded stall (delay_s), if it did
-    late: float = 0.0  # the longest a streamed event came after its recorded pause (a busy machine), in seconds
+    late: float = 0.0  # the longest a streamed event (the first: since the request arrived) came after its recorded
+    # pause, in seconds: a busy machine holding the endpoint up
 
     @property
     def route(self) -> str:
