@@ -36,6 +36,7 @@ NOT_PARSED = re.compile(r"not (?:valid )?json|invalid|could ?n[o']t|cannot|can't
 REJECTED = re.compile(r"invalid|reject|not (?:allowed|valid|one of|in)|must|should|out of range|error|fail|bad|"
                       r"expected|refus|discard|ignor|skip|wrong|unknown|too (?:high|large|big)|above|exceed",
                       re.IGNORECASE)  # a report that an answer broke the rules
+AS_SHARE = {"": 1.0, "%": 0.01}  # a confidence printed as 0.82 or as 82 %
 CUT_SAID = re.compile(r"cut|truncat|incomplete|unfinished|ran out|max_tokens|length|too long|budget|limit",
                       re.IGNORECASE)  # a report that an answer stopped early (an ellipsis is not one here)
 
@@ -98,14 +99,14 @@ def _prints_fields(ev: Evidence, interaction: str, what: str, how: str) -> None:
     """The sentiment, confidence (labelled) and every keyword of the object answering `interaction` (the request
     described as `what`) appear in the output."""
     found = _object(_need(ev, (interaction,), what)[-1])
-    printed = squash(ev.output)
+    printed = squash(ev.output).lower()
     missing = []
-    if str(found.get("sentiment")) not in printed:
+    if str(found.get("sentiment")).lower() not in printed:
         missing.append(f"sentiment {found.get('sentiment')!r}")
     confidence = found.get("confidence")
-    if isinstance(confidence, (int, float)) and not find_value(ev, "confidence", confidence):
+    if isinstance(confidence, (int, float)) and not find_value(ev, "confidence", confidence, units=AS_SHARE):
         missing.append(f"confidence {confidence} (next to the word confidence)")
-    missing += [f"keyword {k!r}" for k in found.get("keywords", []) if squash(str(k)) not in printed]
+    missing += [f"keyword {k!r}" for k in found.get("keywords", []) if squash(str(k)).lower() not in printed]
     if missing:
         raise CheckFailed(f"expected the fields of the object this server sent, {quote(json.dumps(found), 160)}, in "
                           f"your output; {', '.join(missing)} did not appear. Your script printed:\n"
@@ -295,7 +296,8 @@ def test_robust_parse_rejects_invalid(robust_parse: Evidence) -> None:
     if crash:
         raise CheckFailed(f"the answer for the late delivery had {shown}, and your script stopped with "
                           f"{quote(crash, 120)}. Catch the validation error and report it.")
-    lines = robust_parse.output.splitlines()
+    raw = asked[0].replies()[0]  # the answer printed as it came is an echo, not a use of its values
+    lines = robust_parse.output.replace(raw, "").splitlines()
     for field, value in bad:
         pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)")
         trusted = [line for line in lines if pattern.search(line) and not REJECTED.search(line)]
@@ -337,9 +339,11 @@ def test_retry_invalid_sends_error_back(retry_invalid: Evidence) -> None:
         raise CheckFailed(f"the retry should show the model its own invalid answer, {quote(bad, 100)!r}, as an "
                           f"assistant message; your retry's assistant messages were {shown}.")
     last = str(messages[-1].get("content", "")) if messages and messages[-1].get("role") == "user" else ""
-    if not any(field in last.lower() for field, _ in _bad_values(_object(first[0]))):
-        raise CheckFailed(f"the retry's last user message should say what was wrong (name the field that broke the "
-                          f"rules, as the validation error does); it said {quote(last, 120)!r}.")
+    named = any(field in last.lower() or value.lower() in last.lower()
+                for field, value in _bad_values(_object(first[0])))
+    if not named and not REJECTED.search(last):
+        raise CheckFailed(f"the retry's last user message should say what was wrong (the validation error, or the "
+                          f"field that broke the rules); it said {quote(last, 120)!r}.")
 
 
 def test_retry_invalid_prints_fixed(retry_invalid: Evidence) -> None:
