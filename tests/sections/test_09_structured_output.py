@@ -329,9 +329,10 @@ def test_retry_invalid_sends_error_back(retry_invalid: Evidence) -> None:
     bad = squash(first[0].replies()[0])
     retries = [r for r in retry_invalid.chats() if r.interaction == "late-review-retry"]
     if not retries:
-        raise CheckFailed(f"expected a second request holding the invalid answer as an assistant message and your "
-                          f"error as a new user message; your script sent {len(retry_invalid.chats())} request(s), "
-                          f"each with one user message.")
+        turns = [sum(m.get("role") == "user" for m in r.messages()) for r in retry_invalid.chats()]
+        raise CheckFailed(f"expected a second request holding your first message, the invalid answer as an assistant "
+                          f"message and your error as a second user message; your script sent {len(turns)} "
+                          f"request(s), with {turns} user message(s).")
     messages = retries[0].messages()
     assistant = [squash(str(m.get("content", ""))) for m in messages if m.get("role") == "assistant"]
     if bad not in assistant:
