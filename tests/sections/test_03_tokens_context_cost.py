@@ -453,22 +453,23 @@ def _shows_cost(numbers: list[tuple[float, float]], tokens: tuple[int, int], rea
 
 
 def _prices(ev: Evidence, label: str) -> list[tuple[float, set[float]]]:
-    """Each printed price named by one of `label`'s words, with the divisors its own words allow: "per million",
-    "per 1K", "per token" (costs in dollars or cents); a price that names no unit allows every one of PER."""
+    """Each printed price in dollars, named by one of `label`'s words, with the divisors its own words allow: "per
+    million", "per 1K", "per token" (costs in dollars or cents); a price that names no unit allows every one."""
     found = []
     for number in labelled_numbers(ev.output):
         words = number.words
-        if number.unit not in ("", "$") or not 0 < number.value <= 1000 or not words & set(label.split("|")):
+        if number.unit not in ("", "$", "¢") or not 0 < number.value <= 1000 or not words & set(label.split("|")):
             continue
+        value = number.value / 100 if number.unit == "¢" else number.value
         if words & {"million", "m", "mtok", "mtoks"}:
             pers = {1_000_000, 10_000, 1}  # costs in dollars, in cents, or in micro-dollars (the lesson's ledger)
         elif words & {"thousand", "k", "ktok", "ktoks"}:
             pers = {1_000, 10}
         elif {"per", "token"} <= words:
             pers = {1, 0.01}
-        else:
-            pers = set(PER)
-        found.append((number.value, pers))
+        else:  # the unit may be in a heading ("per-token prices:") or a table's title: the other price decides
+            pers = {*PER, 1, 0.01, 10}
+        found.append((value, pers))
     return found
 
 
