@@ -128,6 +128,24 @@ def test_parse_makes_every_field_required() -> None:
     assert "**every** field listed in `required`, even one with a default" in PROSE
 
 
+def test_parse_sends_a_nested_model_under_defs() -> None:
+    class Item(BaseModel):
+        name: str
+        price: float
+
+    class Receipt(BaseModel):
+        items: list[Item]
+        total: float
+
+    seen: list[httpx2.Request] = []
+    _mock_client(_completion('{"items": [{"name": "a", "price": 1}], "total": 1}'), seen).chat.completions.parse(
+        model="m", messages=[{"role": "user", "content": "x"}], response_format=Receipt)
+    schema = json.loads(seen[0].content)["response_format"]["json_schema"]["schema"]
+    assert schema["properties"]["items"]["items"] == {"$ref": "#/$defs/Item"}
+    assert schema["$defs"]["Item"]["type"] == "object" and schema["$defs"]["Item"]["additionalProperties"] is False
+    assert "The SDK puts `Item` under `$defs` in the schema and points to it with a `$ref`." in PROSE
+
+
 def test_parse_raises_on_a_cut_answer() -> None:
     client = _mock_client(_completion('{"sentiment": "mi', "length"), [])
     with pytest.raises(openai.LengthFinishReasonError) as raised:

@@ -51,6 +51,9 @@ robust_parse = SECTION.file("robust_parse.py", reference="examples/09/robust_par
 retry_invalid = SECTION.file("retry_invalid.py", reference="examples/09/retry_invalid.py",
                              summary="challenge 1: send an invalid answer back with the error", see="Challenges",
                              challenge=True)
+receipt = SECTION.file("receipt.py", reference="examples/09/receipt.py",
+                       summary="challenge 2: every item of a receipt, through a nested schema", see="Challenges",
+                       challenge=True)
 
 
 # --- reading the request log -------------------------------------------------------------------------------------
@@ -354,6 +357,67 @@ def test_retry_invalid_prints_fixed(retry_invalid: Evidence) -> None:
                    "Print the fields of the answer that passes validation.")
 
 
+# --- work/receipt.py (challenge 2) -------------------------------------------------------------------------------
+
+RECEIPT = ("receipt-items",)
+RECEIPT_ASKED = "a request for the receipt's items (the receipt's text contains 'Sourdough loaf')"
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _resolved(node: object, root: dict[str, Any]) -> dict[str, Any]:
+    """A schema node, followed through its "$ref" into the root's "$defs" (how parse() sends a nested model)."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: object = root
+        for part in ref[2:].split("/"):
+            target = target.get(part) if isinstance(target, dict) else None
+        node = target
+    return node if isinstance(node, dict) else {}
+
+
+def test_receipt_sends_nested_schema(receipt: Evidence) -> None:
+    """sends a strict json_schema with an array of objects: one per item, each with its own fields"""
+    request = _need(receipt, RECEIPT, RECEIPT_ASKED)[-1]
+    spec = _format(request).get("json_schema")
+    schema = spec.get("schema") if isinstance(spec, dict) else None
+    if not isinstance(schema, dict) or spec.get("strict") is not True:
+        raise CheckFailed(f"expected response_format json_schema with strict: true (what parse() sends for a "
+                          f"Pydantic model); your script sent {quote(json.dumps(_format(request)), 160)}.")
+    arrays = [_resolved(node, schema) for node in (schema.get("properties") or {}).values()]
+    items = [_resolved(node.get("items"), schema) for node in arrays if node.get("type") == "array"]
+    if not any(node.get("type") == "object" and len(node.get("properties") or {}) >= 2 for node in items):
+        held = [node.get("type", "any") for node in items]
+        raise CheckFailed(f"expected a schema with an array of objects, one per item with its name and its price "
+                          f"(items: list[Item] in Pydantic); your schema's arrays hold {held or 'nothing: no array'}:"
+                          f" {quote(json.dumps(schema), 200)}.")
+
+
+def _shows(line: str, price: float) -> bool:
+    return any(abs(float(n.replace(",", ".")) - price) < 0.005 for n in NUMBER.findall(line))
+
+
+def test_receipt_prints_items(receipt: Evidence) -> None:
+    """prints every item with its price from the server's answer, and the total"""
+    found = _object(_need(receipt, RECEIPT, RECEIPT_ASKED)[-1])
+    lines = [squash(line).lower() for line in receipt.output.splitlines()]
+    missing = []
+    for item in found.get("items") or []:
+        name, price = squash(str(item.get("name"))).lower(), item.get("price")
+        if not isinstance(price, (int, float)) or not any(
+                name in line and _shows(line.replace(name, " "), price) for line in lines):
+            other = [line for line in lines if name in line and NUMBER.search(line.replace(name, " "))]
+            missing.append(f"{item.get('name')!r} with its price {price}"
+                           + (f" (printed next to another number: {quote(other[0], 60)!r})" if other else ""))
+    total = found.get("total")
+    if isinstance(total, (int, float)) and not find_value(receipt, "total", total):
+        missing.append(f"the total {total} (next to the word total)")
+    if missing:
+        raise CheckFailed(f"expected each item of the object this server sent, {quote(json.dumps(found), 200)}, on a "
+                          f"line with its price, and the total; {', '.join(missing)} did not appear. Your script "
+                          f"printed:\n{printed_with_error(receipt)}\nLoop over receipt.items and print each item's "
+                          "name and price together.")
+
+
 # --- every file: the model id comes from MODEL --------------------------------------------------------------------
 
 review_json_other_model = SECTION.other_model("review_json.py")
@@ -361,6 +425,7 @@ json_mode_other_model = SECTION.other_model("json_mode.py")
 extract_other_model = SECTION.other_model("extract.py")
 robust_parse_other_model = SECTION.other_model("robust_parse.py")
 retry_invalid_other_model = SECTION.other_model("retry_invalid.py")
+receipt_other_model = SECTION.other_model("receipt.py")
 
 
 def test_review_json_model_from_env(review_json_other_model: Evidence) -> None:
@@ -388,6 +453,11 @@ def test_retry_invalid_model_from_env(retry_invalid_other_model: Evidence) -> No
     sends_model_from_env(retry_invalid_other_model)
 
 
+def test_receipt_model_from_env(receipt_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(receipt_other_model)
+
+
 # --- variant runs: against a differently configured server, printed values must follow this run's response ----------
 
 review_json_variant = SECTION.variant("review_json.py")
@@ -395,6 +465,7 @@ json_mode_variant = SECTION.variant("json_mode.py")
 extract_variant = SECTION.variant("extract.py")
 robust_parse_variant = SECTION.variant("robust_parse.py")
 retry_invalid_variant = SECTION.variant("retry_invalid.py")
+receipt_variant = SECTION.variant("receipt.py")
 
 
 def test_review_json_prints_fields_variant(review_json_variant: Evidence) -> None:
@@ -420,3 +491,8 @@ def test_robust_parse_prints_valid_variant(robust_parse_variant: Evidence) -> No
 def test_retry_invalid_prints_fixed_variant(retry_invalid_variant: Evidence) -> None:
     """prints the fields of the corrected answer"""
     test_retry_invalid_prints_fixed(retry_invalid_variant)
+
+
+def test_receipt_prints_items_variant(receipt_variant: Evidence) -> None:
+    """prints every item with its price from the server's answer, and the total"""
+    test_receipt_prints_items(receipt_variant)
