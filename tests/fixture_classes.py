@@ -81,6 +81,8 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (4, "06"): ("right", "no step requires an order of printing: the times may come in any order"),
     (4, "07"): ("wrong", "a conversation's order is the lesson's point: no other order is correct"),
     (4, "08"): ("right", "no step requires an order: the batch's answers may be printed as they finish"),
+    (4, "09"): ("right", "the reviews may be classified in any order; retry_invalid.py's second request holds the "
+                         "first answer, so its order cannot be broken by a script that works"),
     (6, "03"): ("n/a", "no Section 03 step asks for a particular client: requests and the SDK both pass"),
     (6, "04"): ("n/a", "no Section 04 step asks for a particular client: requests and the SDK both pass"),
     (6, "07"): ("n/a", "no Section 07 step asks for a particular client: requests and the SDK both pass"),
@@ -102,6 +104,7 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "06"): ("wrong", NO_RIGHT),
     (8, "07"): ("wrong", NO_RIGHT),
     (8, "08"): ("wrong", NO_RIGHT),
+    (8, "09"): ("wrong", NO_RIGHT),
     (10, "03"): ("right", "Section 03 has no key check of its own (Sections 01-02 teach reading the settings): a "
                           "typed-in key is refused with 401 and fails the checks that read a response"),
     (11, "01"): ("n/a", "Section 01 prints only the reply (class 2), token counts (class 3) and model ids (class 1)"),

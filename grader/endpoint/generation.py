@@ -34,11 +34,13 @@ def arguments_text(arguments: str | dict[str, Any]) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def completion_tokens(reasoning: str | None, content: str | None,
-                      tool_calls: tuple[GeneratedToolCall, ...]) -> tuple[int, ...]:
+                      tool_calls: tuple[GeneratedToolCall, ...], json_answer: bool = False) -> tuple[int, ...]:
     """The tokens gpt-oss generates after the prompt's closing `<|start|>assistant`.
 
     `<|channel|>analysis<|message|>…<|end|>`, then either
-    `<|start|>assistant<|channel|>final<|message|>…<|return|>` or tool calls ending in `<|call|>`.
+    `<|start|>assistant<|channel|>final<|message|>…<|return|>` or tool calls ending in `<|call|>`. With
+    `json_answer` (a request with a JSON response_format) the final header is `final <|constrain|>json`: the
+    structural tag of `_adjust_output_format` (vllm/parser/harmony.py) admits the final answer only after it.
     """
     enc = encoding()
     rendered: list[int] = []
@@ -52,7 +54,8 @@ def completion_tokens(reasoning: str | None, content: str | None,
             .with_content_type("<|constrain|>json")
         )
     if content is not None and not tool_calls:
-        final = enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, content).with_channel("final"))
+        message = hm.Message.from_role_and_content(hm.Role.ASSISTANT, content).with_channel("final")
+        final = enc.render(message.with_content_type("<|constrain|>json") if json_answer else message)
         rendered += final[:-1] + [RETURN_TOKEN_ID]
     return tuple(rendered[2:])  # the prompt already ends with <|start|>assistant
 

@@ -85,6 +85,12 @@ def keeps_tool_calls(body: dict[str, Any]) -> bool:
     return config.ENABLE_AUTO_TOOL_CHOICE and _tool_choice(body) == "auto" and bool(body.get("tools"))
 
 
+def asks_json(body: dict[str, Any]) -> bool:
+    """A response_format of json_object or json_schema, which vLLM turns into a structural tag for gpt-oss."""
+    response_format = body.get("response_format")
+    return isinstance(response_format, dict) and response_format.get("type") in ("json_object", "json_schema")
+
+
 def resolve_finish_reason(engine: str, body: dict[str, Any], tool_calls_made: bool) -> str:
     """`resolve_finish_reason`: "tool_calls" when calls were made and the model stopped by itself, unless one
     named tool was forced; "length" stays "length"."""
@@ -112,7 +118,7 @@ def _as_requested(logprobs: Any, body: dict[str, Any]) -> Any:
 def _one(spec: ChoiceSpec, index: int, budget: int, stops: tuple[str, ...],
          body: dict[str, Any]) -> tuple[Choice, generation.Parsed]:
     calls = tuple(generation.GeneratedToolCall(c.name, generation.arguments_text(c.arguments)) for c in spec.tool_calls)
-    tokens = generation.completion_tokens(spec.reasoning, spec.content, calls)
+    tokens = generation.completion_tokens(spec.reasoning, spec.content, calls, asks_json(body))
     hit = generation.stop_point(tokens, stops)
     if hit is not None and hit[0] <= budget:  # a stop string wins over the budget on the same token
         tokens, engine_finish, stop_reason = tokens[:hit[0]], "stop", hit[1]
