@@ -47,6 +47,9 @@ pick_examples_other = SECTION.scenario("pick_examples.py", "other", "with other 
                                        stdin=OTHER_TICKETS)
 commit_style = SECTION.file("commit_style.py", reference="examples/11/commit_style.py",
                             summary="challenge 1: a house style taught by example", see="Challenges", challenge=True)
+pick_balanced = SECTION.file("pick_balanced.py", reference="examples/11/pick_balanced.py",
+                             summary="challenge 2: the closest example of each team", see="Challenges", challenge=True,
+                             stdin=TICKETS)
 
 
 # --- reading a few-shot request --------------------------------------------------------------------------------------
@@ -265,12 +268,48 @@ def test_commit_style_prints_reply(commit_style: Evidence) -> None:
     replies_printed_once(commit_style)
 
 
+# --- work/pick_balanced.py (challenge 2) -----------------------------------------------------------------------------
+
+def _best_within(message: str, chosen: list[int]) -> bool:
+    """Whether each chosen example is, by one way of counting, the closest of its own team to the message."""
+    for words in OVERLAPS.values():
+        score = {i: len(words(message) & words(text)) for i, (text, _) in enumerate(POOL)}
+        if all(score[i] == max(score[j] for j, (_, team) in enumerate(POOL) if team == POOL[i][1]) for i in chosen):
+            return True
+    return False
+
+
+def test_pick_balanced_one_per_team(pick_balanced: Evidence) -> None:
+    """sends, for each message, the closest pool example of every team"""
+    lines = [line for line in TICKETS.splitlines() if line.strip()]
+    pool = {squash(text): i for i, (text, _) in enumerate(POOL)}
+    teams = sorted({team for _, team in POOL})
+    for line, request in zip(lines, _per_line(pick_balanced, TICKETS), strict=True):
+        pairs, _ = _shape(request)
+        chosen = [pool.get(squash(user), -1) for user, _ in pairs]
+        sent = sorted(POOL[i][1] for i in chosen if i >= 0)
+        if -1 in chosen or sent != teams:
+            raise CheckFailed(f"expected one example of each team ({', '.join(teams)}) from the pool for "
+                              f"{quote(line, 60)!r}; your script sent examples labelled {[a for _, a in pairs]}. "
+                              "For every team, keep only its best-scoring pool example.")
+        if not _best_within(line, chosen):
+            raise CheckFailed(f"for {quote(line, 60)!r} your script sent {[quote(POOL[i][0], 70) for i in chosen]}; "
+                              "at least one of them is not the example of its team that shares the most words with "
+                              "the message. Score each team's examples and keep the highest.")
+
+
+def test_pick_balanced_prints_reply(pick_balanced: Evidence) -> None:
+    """prints the reply the server sent for each message"""
+    replies_printed_once(pick_balanced, _answered(pick_balanced))
+
+
 # --- every file: the model id comes from MODEL -----------------------------------------------------------------------
 
 few_shot_other_model = SECTION.other_model("few_shot.py")
 label_bias_other_model = SECTION.other_model("label_bias.py")
 pick_examples_other_model = SECTION.other_model("pick_examples.py")
 commit_style_other_model = SECTION.other_model("commit_style.py")
+pick_balanced_other_model = SECTION.other_model("pick_balanced.py")
 
 
 def test_few_shot_model_from_env(few_shot_other_model: Evidence) -> None:
@@ -293,12 +332,18 @@ def test_commit_style_model_from_env(commit_style_other_model: Evidence) -> None
     sends_model_from_env(commit_style_other_model)
 
 
+def test_pick_balanced_model_from_env(pick_balanced_other_model: Evidence) -> None:
+    """reads the model id from MODEL"""
+    sends_model_from_env(pick_balanced_other_model)
+
+
 # --- variant runs: against a differently configured server, printed values must follow this run's response ----------
 
 few_shot_variant = SECTION.variant("few_shot.py")
 label_bias_variant = SECTION.variant("label_bias.py")
 pick_examples_variant = SECTION.variant("pick_examples.py")
 commit_style_variant = SECTION.variant("commit_style.py")
+pick_balanced_variant = SECTION.variant("pick_balanced.py")
 
 
 def test_few_shot_prints_reply_variant(few_shot_variant: Evidence) -> None:
@@ -319,3 +364,8 @@ def test_pick_examples_prints_reply_variant(pick_examples_variant: Evidence) -> 
 def test_commit_style_prints_reply_variant(commit_style_variant: Evidence) -> None:
     """prints the reply the server sent"""
     test_commit_style_prints_reply(commit_style_variant)
+
+
+def test_pick_balanced_prints_reply_variant(pick_balanced_variant: Evidence) -> None:
+    """prints the reply the server sent for each message"""
+    test_pick_balanced_prints_reply(pick_balanced_variant)
