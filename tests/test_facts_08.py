@@ -197,7 +197,9 @@ def test_timeouts_connect_read_and_retries(endpoint, session) -> None:
 def test_a_read_timeout_limits_silence_not_a_whole_stream(endpoint) -> None:
     session = endpoint.new_session(pace=1.0)
     try:
-        client = _client(endpoint, session, timeout=openai.Timeout(0.5, connect=5.0), max_retries=0)
+        # Tokens come every 40 ms and the whole answer takes 2 s: a 1.5 s read timeout sits between the two, with room
+        # for a busy machine to hold the endpoint's thread up for over a second.
+        client = _client(endpoint, session, timeout=openai.Timeout(1.5, connect=5.0), max_retries=0)
         started = time.monotonic()
         stream = client.chat.completions.create(model=MODEL, stream=True,
                                                 messages=[{"role": "user", "content": "drill:slow-stream calm"}])

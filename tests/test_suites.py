@@ -4,9 +4,10 @@ fixtures fail the checks they name, correct-but-different ones pass, and every c
 The references are graded by the suites themselves in `make test` (`--grade examples`).
 
 A fixture is a folder tests/fixtures/NN/<case>/ holding learner files and case.json:
-  {"kind": "wrong", "why": "...", "fails": ["check name", ...]}  the named checks must fail
-      optional "says": ["words", ...]                              each in the message of one of them
-  {"kind": "right", "why": "..."}                                every check of its files must pass
+  {"kind": "wrong", "class": N, "why": "...", "fails": ["check name", ...]}  the named checks must fail
+      optional "says": ["words", ...]                                          each in the message of one of them
+  {"kind": "right", "class": N, "why": "..."}                                every check of its files must pass
+The classes, and the grid of class by section, are in tests/fixture_classes.py.
 """
 
 from __future__ import annotations

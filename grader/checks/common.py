@@ -152,6 +152,16 @@ def finish_reasons(request: LoggedRequest) -> list[object]:
     return list(reasons.values())
 
 
+def _other_server(requests: list[LoggedRequest]) -> str:
+    """A note for a run against a differently configured server, where only text read from the response matches."""
+    bodies = [body for r in requests for body in (r.response if isinstance(r.response, list) else [r.response])]
+    served = {body.get("model") for body in bodies if isinstance(body, dict)}
+    if served - {None, config.SERVED_MODEL, OTHER_MODEL}:
+        return ("\nIn this run the server is configured differently from the lesson's and words its replies its own "
+                "way: print the reply read from this run's response, not text copied from the lesson or a run.")
+    return ""
+
+
 def replies_printed_once(ev: Evidence, requests: list[LoggedRequest] | None = None, *, flag_cut: bool = False,
                          hint: str = "") -> None:
     """Each reply to `requests` (by default the last chat request) is printed as text, once per call that got it:
@@ -192,7 +202,7 @@ def replies_printed_once(ev: Evidence, requests: list[LoggedRequest] | None = No
                               f"choices that got it; your output shows it {len(plain)} time(s):\n{shown}\n"
                               f"{hint or 'Print the reply of every call.'}")
         raise CheckFailed(f"expected the reply the server sent, {quote(reply, 120)!r}, in your output; your script "
-                          f"printed:\n{shown}{chr(10) + hint if hint else ''}")
+                          f"printed:\n{shown}{chr(10) + hint if hint else ''}{_other_server(answered)}")
     if flag_cut and "length" in [x for r in answered for x in finish_reasons(r)] and not CUT_FLAG.search(ev.output):
         raise CheckFailed(f"the reply was cut off by max_tokens (finish_reason \"length\"), and your script printed it "
                           f"as if it were complete:\n{shown}\nCheck finish_reason and say that the answer is cut "

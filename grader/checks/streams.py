@@ -7,6 +7,8 @@ before it, so these checks conclude only what the order of those moments proves.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from ..endpoint.session import LoggedRequest
@@ -81,10 +83,16 @@ def prints_as_it_arrives(ev: Evidence, request: LoggedRequest) -> None:
     if printed is None or last_sent is None:
         raise CheckFailed("the grader could not time your output against the stream; run the check again.")
     if printed >= last_sent:
-        hint = ("All of it appeared at once, when the script ended: Python holds printed text back when the output "
-                "is not a terminal, so pass flush=True to print()." if len(ev.run.stdout_arrivals) == 1 else
-                "Print each piece inside the loop with flush=True, and with requests pass stream=True to "
-                "requests.post so that iter_lines() hands you each line as it arrives.")
+        if re.search(r"flush\s*=\s*True|\.flush\(\)", ev.source):
+            hint = ("Your script flushes, so the pieces reached it late: print each piece inside the loop over the "
+                    "stream, and with requests pass stream=True to requests.post so that iter_lines() hands you each "
+                    "line as it arrives.")
+        elif len(ev.run.stdout_arrivals) == 1:
+            hint = ("All of it appeared at once, when the script ended: Python holds printed text back when the "
+                    "output is not a terminal, so pass flush=True to print().")
+        else:
+            hint = ("Print each piece inside the loop with flush=True, and with requests pass stream=True to "
+                    "requests.post so that iter_lines() hands you each line as it arrives.")
         raise CheckFailed(f"expected the first piece of the answer, {piece!r}, to appear while the stream was still "
                           f"coming in; it appeared {(printed - last_sent) * 1000:.0f} ms after the server had sent "
                           f"the last one. {hint}")

@@ -330,10 +330,15 @@ class EndpointApp:
         entry.response = [_payload(e) for e in events]
 
         async def body() -> AsyncIterator[bytes]:
+            last = time.monotonic()
             for number, event in enumerate(events):
                 wait = recorded.pacing.first_ms if number == 0 else recorded.pacing.per_event_ms
-                if wait and pace:
-                    await asyncio.sleep(wait * pace / 1000)
+                pause = wait * pace / 1000 if wait and pace else 0.0
+                if pause:
+                    await asyncio.sleep(pause)
+                now = time.monotonic()  # before the write: a client that stops reading must not count as late
+                entry.late = max(entry.late, now - last - pause)
+                last = now
                 yield event
                 entry.event_times.append(time.time())
                 if number == 0:

@@ -41,6 +41,7 @@ class LoggedRequest:
     finished: float | None = None
     event_times: list[float] = field(default_factory=list)
     abandoned: float | None = None  # when the client hung up during a recorded stall (delay_s), if it did
+    late: float = 0.0  # the longest a streamed event came after its recorded pause (a busy machine), in seconds
 
     @property
     def route(self) -> str:

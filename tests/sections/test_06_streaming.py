@@ -290,11 +290,23 @@ _TOTAL_LABEL = re.compile(r"\b(total|whole|overall|end|full|complete|all|finish\
 Time = tuple[float, float]  # seconds, and how far rounding may have moved the printed value
 
 
-def _times(line: str) -> list[Time]:
-    """The times a line shows, in seconds: numbers in s or ms, or bare; never a percentage or a count."""
+def _labelled_times(line: str) -> list[tuple[Time, str | None]]:
+    """The times a line shows, in seconds (numbers in s or ms, or bare; never a percentage or a count), each with
+    "first" or "total" when its own label names one of them."""
     scale = {"s": 1.0, "": 1.0, "ms": 0.001}
-    return [(n.value * scale[n.unit], n.step * scale[n.unit] / 2 + 1e-6) for n in labelled_numbers(line)
-            if n.unit in scale and not n.words & {"chunks", "chunk", "pieces", "events", "characters", "chars"}]
+    found = []
+    for n in labelled_numbers(line):
+        if n.unit in scale and not n.words & {"chunks", "chunk", "pieces", "events", "characters", "chars"}:
+            label = " ".join(sorted(n.words))
+            first, total = _FIRST_LABEL.search(label), _TOTAL_LABEL.search(label)
+            kind = "first" if first and not total else "total" if total and not first else None
+            found.append(((n.value * scale[n.unit], n.step * scale[n.unit] / 2 + 1e-6), kind))
+    return found
+
+
+def _times(line: str) -> list[Time]:
+    """The times a line shows, in seconds."""
+    return [time for time, _ in _labelled_times(line)]
 
 
 def _two_times(ev: Evidence) -> tuple[Time, Time]:
@@ -304,7 +316,11 @@ def _two_times(ev: Evidence) -> tuple[Time, Time]:
     labelled: dict[str, list[Time]] = {"first": [], "total": []}
     for line in ev.output.splitlines():
         found, first, total = _times(line), _FIRST_LABEL.search(line), _TOTAL_LABEL.search(line)
-        if first and total and len(found) >= 2:  # "first token 0.41 s, total 1.20 s" on one line
+        own = _labelled_times(line)
+        if len(own) >= 2 and all(kind for _, kind in own):  # "first 0.4 s | first answer 1.1 s | total 2 s"
+            for time, kind in own:
+                labelled[str(kind)].append(time)
+        elif first and total and len(found) >= 2:  # "first token 0.41 s, total 1.20 s" on one line
             labelled["first"].append(found[0] if first.start() < total.start() else found[-1])
             labelled["total"].append(found[-1] if first.start() < total.start() else found[0])
         elif found and first:

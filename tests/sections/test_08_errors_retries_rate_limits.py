@@ -74,6 +74,10 @@ def _what_was_sent(ev: Evidence) -> str:
 
 def _need_drill(ev: Evidence, name: str) -> list[LoggedRequest]:
     found = _drill(ev, name)
+    refused = [r for r in ev.chats() if f"drill:{name}" in last_user(r)]
+    if not found and refused:  # sent, but refused before the drill could run (a wrong key, an unknown model)
+        raise CheckFailed(f"your script sent 'drill:{name}', but the server refused it with {refused[0].status} before "
+                          f"the drill ran: {quote(str(refused[0].response), 200)}")
     if not found:
         raise CheckFailed(f"expected a request whose user message contains 'drill:{name}' (the endpoint's scripted "
                           f"failure); your script sent {_what_was_sent(ev)}.")
