@@ -14,7 +14,16 @@ from collections import Counter
 
 from grader import paths
 from grader.checks import CheckFailed, Evidence, quote
-from grader.checks.common import CHAT, posts_chat, printed_with_error, replies_printed_once, sends_model_from_env, squash
+from grader.checks.common import (
+    CHAT,
+    posts_chat,
+    printed_with_error,
+    replies_printed_once,
+    sends_key,
+    sends_model_from_env,
+    squash,
+    stops_at_end_of_input,
+)
 from grader.endpoint.matcher import text_of
 from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
@@ -86,6 +95,7 @@ def _answered(ev: Evidence) -> list[LoggedRequest]:
         ev.one(CHAT, "a chat request")
     answered = [r for r in chats if r.status == 200]
     if not answered:
+        sends_key(ev)  # a key typed into the script: say so, not only that the server refused
         raise CheckFailed(f"the server refused every request your script sent (the first was answered "
                           f"{chats[0].status}: {quote(str(chats[0].response), 150)}).")
     return answered
@@ -251,6 +261,11 @@ def test_pick_examples_best_other(pick_examples_other: Evidence) -> None:
     _picks_best(pick_examples_other, OTHER_TICKETS)
 
 
+def test_pick_examples_ends_cleanly(pick_examples: Evidence) -> None:
+    """stops cleanly when the input ends"""
+    stops_at_end_of_input(pick_examples)
+
+
 def test_pick_examples_prints_reply(pick_examples: Evidence) -> None:
     """prints the reply the server sent for each message"""
     replies_printed_once(pick_examples, _answered(pick_examples))
@@ -296,6 +311,11 @@ def test_pick_balanced_one_per_team(pick_balanced: Evidence) -> None:
             raise CheckFailed(f"for {quote(line, 60)!r} your script sent {[quote(POOL[i][0], 70) for i in chosen]}; "
                               "at least one of them is not the example of its team that shares the most words with "
                               "the message. Score each team's examples and keep the highest.")
+
+
+def test_pick_balanced_ends_cleanly(pick_balanced: Evidence) -> None:
+    """stops cleanly when the input ends"""
+    stops_at_end_of_input(pick_balanced)
 
 
 def test_pick_balanced_prints_reply(pick_balanced: Evidence) -> None:
