@@ -73,6 +73,8 @@ CLASSES = {
 NO_RIGHT = "a correct script is shown no failure message, so only known-wrong fixtures can pin a message"
 EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (3, "07"): ("n/a", "no Section 07 check reads a number from the output: its scripts print replies"),
+    (3, "11"): ("n/a", "no Section 11 check reads a number from the output: its scripts print replies and labels "
+                       "(few_shot.py's prompt_tokens shows what examples cost and is not graded)"),
     (4, "02"): ("right", "the choices may come in any order; budget_ladder.py's calls depend on each other, so its "
                          "order cannot be broken by a script that works"),
     (4, "03"): ("right", "no step requires an order: the token table and the costs may be in any order"),
@@ -86,6 +88,8 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (6, "03"): ("n/a", "no Section 03 step asks for a particular client: requests and the SDK both pass"),
     (6, "04"): ("n/a", "no Section 04 step asks for a particular client: requests and the SDK both pass"),
     (6, "07"): ("n/a", "no Section 07 step asks for a particular client: requests and the SDK both pass"),
+    (6, "11"): ("right", "no Section 11 step asks for a particular client, so none can be the wrong one; a client "
+                         "with another face (a requests.Session with its own User-Agent) still passes"),
     (7, "01"): ("right", "the lesson asks for a pirate's style, not the word 'pirate': nothing to reject"),
     (7, "02"): ("n/a", "issue 15's trial found no form left open in Section 02 that a check decided"),
     (7, "03"): ("right", "the earlier answer may be written in or generated: nothing to reject"),
@@ -105,6 +109,7 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "07"): ("wrong", NO_RIGHT),
     (8, "08"): ("wrong", NO_RIGHT),
     (8, "09"): ("wrong", NO_RIGHT),
+    (8, "11"): ("wrong", NO_RIGHT),
     (10, "03"): ("right", "Section 03 has no key check of its own (Sections 01-02 teach reading the settings): a "
                           "typed-in key is refused with 401 and fails the checks that read a response"),
     (11, "01"): ("n/a", "Section 01 prints only the reply (class 2), token counts (class 3) and model ids (class 1)"),

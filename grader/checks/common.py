@@ -108,6 +108,15 @@ def exits_with_error(ev: Evidence) -> None:
                           "response.raise_for_status().")
 
 
+def stops_at_end_of_input(ev: Evidence, when: str = "the input ends") -> None:
+    """The script left its input loop and exited with code 0 once its standard input ran out."""
+    if ev.run.exit_code != 0:
+        hint = (" input() raises EOFError at the end of the input: catch it and break."
+                if "EOFError" in ev.run.stderr else "")
+        raise CheckFailed(f"when {when}, the script should leave the loop and exit normally; "
+                          f"{ev.why_nothing()}.{hint}")
+
+
 def system_then_user(ev: Evidence) -> None:
     request = ev.one(CHAT, "a chat request")
     roles = request.roles()

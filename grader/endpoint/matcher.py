@@ -30,6 +30,11 @@ class Request:
         return text_of(self.users[-1].get("content")) if self.users else ""
 
     @cached_property
+    def last_assistant_lower(self) -> str:
+        found = [m for m in self.messages if m.get("role") == "assistant"]
+        return text_of(found[-1].get("content")).lower() if found else ""
+
+    @cached_property
     def system(self) -> str:
         return "\n".join(text_of(m.get("content")) for m in self.messages if m.get("role") in ("system", "developer"))
 
@@ -144,6 +149,10 @@ def mismatches(match: Match, request: Request, *, first_only: bool = False) -> l
         missing = _missing(match.any_message_contains, request.everything_lower)
         if missing:
             problems.append(f"no message contains {', '.join(map(repr, missing))}")
+    if match.last_assistant_contains is not None:
+        missing = _missing(match.last_assistant_contains, request.last_assistant_lower)
+        if missing:
+            problems.append(f"the last assistant message lacks {', '.join(map(repr, missing))}")
     if match.prompt_contains is not None:
         missing = _missing(match.prompt_contains, request.prompt_lower)
         if missing:
@@ -187,7 +196,8 @@ def mismatches(match: Match, request: Request, *, first_only: bool = False) -> l
     return problems
 
 
-TEXT_CONDITIONS = ("last_user_contains", "system_contains", "any_message_contains", "prompt_contains")
+TEXT_CONDITIONS = ("last_user_contains", "system_contains", "any_message_contains", "last_assistant_contains",
+                   "prompt_contains")
 
 
 def answers_any_text(match: Match) -> bool:

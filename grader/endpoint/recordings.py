@@ -46,6 +46,8 @@ class Match(Strict):
     last_user_contains: Phrases | None = None
     system_contains: Phrases | None = Field(default=None, description="in a system or developer message")
     any_message_contains: Phrases | None = None
+    last_assistant_contains: Phrases | None = Field(
+        default=None, description="in the request's last assistant message (the last worked example of a few-shot prompt)")
     prompt_contains: Phrases | None = Field(default=None, description="/v1/completions and /tokenize prompts")
     roles: list[str] | None = None
     user_turns: int | None = None

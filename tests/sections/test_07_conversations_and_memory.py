@@ -21,6 +21,7 @@ from grader.checks.common import (
     sends_key,
     sends_model_from_env,
     squash,
+    stops_at_end_of_input,
 )
 from grader.checks.streams import prints_as_it_arrives
 from grader.endpoint import harmony
@@ -416,11 +417,7 @@ def test_chat_prints_reply(chat: Evidence) -> None:
 
 def test_chat_ends_cleanly(chat_no_quit: Evidence) -> None:
     """stops cleanly when the input ends without quit"""
-    if chat_no_quit.run.exit_code != 0:
-        hint = (" input() raises EOFError at the end of the input: catch it and break."
-                if "EOFError" in chat_no_quit.run.stderr else "")
-        raise CheckFailed(f"when the input ends without quit, the script should leave the loop and exit "
-                          f"normally; {chat_no_quit.why_nothing()}.{hint}")
+    stops_at_end_of_input(chat_no_quit, "the input ends without quit")
     _play(chat_no_quit, NO_QUIT_INPUT)
 
 
