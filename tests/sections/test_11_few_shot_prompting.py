@@ -29,6 +29,7 @@ from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
 
 MIN_PAIRS = 2  # the fewest worked examples a few-shot request in this lesson sends
+MAX_PICKS = 3  # pick_examples.py picks k=2 by default; a k of 3 still picks, a larger one sends most of the pool
 
 SECTION = Section("11")
 
@@ -44,6 +45,9 @@ def _pool() -> list[tuple[str, str]]:
 POOL = _pool()
 TICKETS = (paths.EXAMPLES / "11" / "tickets.txt").read_text(encoding="utf-8")
 OTHER_TICKETS = "Send me an invoice for the credit card charge.\nCan you deliver my parcel to my office?\n"
+# Each team has one closest example for these, whichever way the overlap is counted, and it is not the team's first.
+MIXED_TICKETS = ("Please send the invoice again: the app crashes and my parcel is stuck.\n"
+                 "Can I pay by credit card if the settings page crashes and the order is late?\n")
 
 few_shot = SECTION.file("few_shot.py", reference="examples/11/few_shot.py",
                         summary="worked examples as user/assistant pairs", see="Show, don't tell")
@@ -59,6 +63,8 @@ commit_style = SECTION.file("commit_style.py", reference="examples/11/commit_sty
 pick_balanced = SECTION.file("pick_balanced.py", reference="examples/11/pick_balanced.py",
                              summary="challenge 2: the closest example of each team", see="Challenges", challenge=True,
                              stdin=TICKETS)
+pick_balanced_other = SECTION.scenario("pick_balanced.py", "other", "with other messages typed in",
+                                       stdin=MIXED_TICKETS)
 
 
 # --- reading a few-shot request --------------------------------------------------------------------------------------
@@ -232,6 +238,10 @@ def _picks_best(ev: Evidence, stdin: str) -> None:
             raise CheckFailed(f"expected each example's answer to be its label from the pool; {quote(wrong[0][0], 50)!r} "
                               f"went out with {quote(wrong[0][1], 30)!r}, not {POOL[pool[squash(wrong[0][0])]][1]!r}.")
         chosen = [pool[squash(user)] for user, _ in pairs]
+        if len(chosen) > MAX_PICKS:
+            raise CheckFailed(f"expected the two examples (k=2, at most {MAX_PICKS}) of the pool's {len(POOL)} that "
+                              f"share the most words with {quote(line, 50)!r}; your script sent {len(chosen)} of them. "
+                              "Score every pool example, sort by score and keep only the top k.")
         if not _best(line, chosen):
             words = OVERLAPS["words"]
             best = sorted(range(len(POOL)), key=lambda i: -len(words(line) & words(POOL[i][0])))[:len(chosen)]
@@ -294,12 +304,11 @@ def _best_within(message: str, chosen: list[int]) -> bool:
     return False
 
 
-def test_pick_balanced_one_per_team(pick_balanced: Evidence) -> None:
-    """sends, for each message, the closest pool example of every team"""
-    lines = [line for line in TICKETS.splitlines() if line.strip()]
+def _one_per_team(ev: Evidence, stdin: str) -> None:
+    lines = [line for line in stdin.splitlines() if line.strip()]
     pool = {squash(text): i for i, (text, _) in enumerate(POOL)}
     teams = sorted({team for _, team in POOL})
-    for line, request in zip(lines, _per_line(pick_balanced, TICKETS), strict=True):
+    for line, request in zip(lines, _per_line(ev, stdin), strict=True):
         pairs, _ = _shape(request)
         chosen = [pool.get(squash(user), -1) for user, _ in pairs]
         sent = sorted(POOL[i][1] for i in chosen if i >= 0)
@@ -311,6 +320,16 @@ def test_pick_balanced_one_per_team(pick_balanced: Evidence) -> None:
             raise CheckFailed(f"for {quote(line, 60)!r} your script sent {[quote(POOL[i][0], 70) for i in chosen]}; "
                               "at least one of them is not the example of its team that shares the most words with "
                               "the message. Score each team's examples and keep the highest.")
+
+
+def test_pick_balanced_one_per_team(pick_balanced: Evidence) -> None:
+    """sends, for each message, the closest pool example of every team"""
+    _one_per_team(pick_balanced, TICKETS)
+
+
+def test_pick_balanced_one_per_team_other(pick_balanced_other: Evidence) -> None:
+    """sends, for each message, the closest pool example of every team"""
+    _one_per_team(pick_balanced_other, MIXED_TICKETS)
 
 
 def test_pick_balanced_ends_cleanly(pick_balanced: Evidence) -> None:
