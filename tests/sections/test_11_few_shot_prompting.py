@@ -2,8 +2,8 @@
 they come in (label bias), and examples picked per message from a pool by word overlap.
 
 Every check reads the requests a script sent: the examples must be separate user and assistant messages ahead of
-the final user message, and pick_examples.py's choice is recomputed from the lesson's pool for the messages the
-grader types.
+the final user message, and pick_examples.py's and pick_balanced.py's choices are recomputed from the lesson's pool
+for the messages the grader types.
 """
 
 from __future__ import annotations
@@ -72,25 +72,51 @@ pick_balanced_other = SECTION.scenario("pick_balanced.py", "other", "with other 
 Pair = tuple[str, str]  # (user text, assistant text): one worked example
 
 
-def _shape(request: LoggedRequest) -> tuple[list[Pair], str]:
-    """The worked examples and the final user message of a request, or CheckFailed saying how its messages are
-    laid out instead: after any system messages, user and assistant alternate and a user message ends the list."""
+def _examples_in_system(system: str) -> bool:
+    """Whether a system message holds worked examples as text: several lines, or the word example."""
+    return len([line for line in system.splitlines() if line.strip()]) > 1 or "example" in system.lower()
+
+
+def _split(request: LoggedRequest) -> tuple[str, list[tuple[str, str]]]:
+    """A request's system text, and its other messages as (role, text)."""
     messages = request.messages()
     start = next((i for i, m in enumerate(messages) if m.get("role") not in ("system", "developer")), len(messages))
-    rest = [(m.get("role"), text_of(m.get("content"))) for m in messages[start:]]
+    system = "\n".join(text_of(m.get("content")) for m in messages[:start])
+    return system, [(m.get("role"), text_of(m.get("content"))) for m in messages[start:]]
+
+
+def _misshapen(request: LoggedRequest) -> str | None:
+    """What a request holds instead of pairs before the question (after any system messages, user and assistant
+    alternate and a user message ends the list), or None when it holds them."""
+    system, rest = _split(request)
     roles = [role for role, _ in rest]
-    expected = ["user", "assistant"] * ((len(rest) - 1) // 2) + ["user"]
-    if roles != expected or len(rest) < 2 * MIN_PAIRS + 1:
-        if roles == ["user"]:
-            found = (f"one user message holding everything, {quote(rest[0][1], 120)!r}"
-                     if "\n" in rest[0][1].strip() or len(rest[0][1]) > 120 else f"only the question, {quote(rest[0][1], 80)!r}")
-        else:
-            found = f"the roles {roles} after the system message"
-            if roles and roles[-1] != "user":
-                found += f", ending with an {roles[-1]} message: the question must come last, after every example"
-        raise CheckFailed(f"expected at least {MIN_PAIRS} worked examples, each a user message followed by an "
-                          f"assistant message with its answer, and then the real question as the last user message; "
-                          f"your request had {found}. Append the examples as pairs of messages, then the question.")
+    if roles == ["user", "assistant"] * ((len(rest) - 1) // 2) + ["user"] and len(rest) >= 2 * MIN_PAIRS + 1:
+        return None
+    if roles == ["user"] and _examples_in_system(system):
+        return (f"the examples written as text into the system message, {quote(system, 100)!r}, and then only the "
+                f"question, {quote(rest[0][1], 80)!r}: examples in the system message are not pairs")
+    if roles == ["user"]:
+        return (f"one user message holding everything, {quote(rest[0][1], 120)!r}"
+                if "\n" in rest[0][1].strip() or len(rest[0][1]) > 120 else f"only the question, {quote(rest[0][1], 80)!r}")
+    found = f"the roles {roles} after the system message"
+    if roles and roles[-1] != "user":
+        found += f", ending with an {roles[-1]} message: the question must come last, after every example"
+    return found
+
+
+def _no_pairs(found: list[str], what: str = "") -> CheckFailed:
+    return CheckFailed(f"expected {what}at least {MIN_PAIRS} worked examples, each a user message followed by an "
+                       f"assistant message with its answer, and then the real question as the last user message; "
+                       f"{'; '.join(found)}. Append the examples as pairs of messages, then the question.")
+
+
+def _shape(request: LoggedRequest, which: str = "your request") -> tuple[list[Pair], str]:
+    """The worked examples and the final user message of a request, or CheckFailed saying how its messages are
+    laid out instead."""
+    found = _misshapen(request)
+    if found:
+        raise _no_pairs([f"{which} had {found}"])
+    _, rest = _split(request)
     pairs = [(rest[i][1], rest[i + 1][1]) for i in range(0, len(rest) - 1, 2)]
     return pairs, rest[-1][1]
 
@@ -107,9 +133,25 @@ def _answered(ev: Evidence) -> list[LoggedRequest]:
     return answered
 
 
+def _which(number: int, total: int) -> str:
+    return "your request" if total == 1 else f"request {number} of {total}"
+
+
 def _pairs_before_question(ev: Evidence) -> None:
-    for request in _answered(ev):
-        _shape(request)
+    answered = _answered(ev)
+    for number, request in enumerate(answered, 1):
+        _shape(request, _which(number, len(answered)))
+
+
+def _with_pairs(ev: Evidence) -> list[LoggedRequest]:
+    """The requests that hold the examples as pairs before the question: at least one must (others may go without
+    examples, to compare), else CheckFailed naming what each request held instead."""
+    answered = _answered(ev)
+    found = [(request, _misshapen(request)) for request in answered]
+    if any(problem is None for _, problem in found):
+        return [request for request, problem in found if problem is None]
+    raise _no_pairs([f"{_which(n, len(answered))} had {problem}" for n, (_, problem) in enumerate(found, 1)],
+                    "a request with " if len(answered) > 1 else "")
 
 
 def _label(text: str) -> str:
@@ -285,12 +327,30 @@ def test_pick_examples_prints_reply(pick_examples: Evidence) -> None:
 
 def test_commit_style_pairs(commit_style: Evidence) -> None:
     """sends the example commits as user/assistant pairs before the change"""
-    _pairs_before_question(commit_style)
+    _with_pairs(commit_style)
+
+
+HOUSE_STYLE = re.compile(r"[\w./()-]+: \S.*")  # one line, `area: change` (a `type(scope): change` is one too)
+
+
+def test_commit_style_house_style(commit_style: Evidence) -> None:
+    """answers each example change with a one-line commit in the `area: change` form"""
+    for request in _with_pairs(commit_style):
+        for change, commit in _shape(request)[0]:
+            if not HOUSE_STYLE.fullmatch(commit.strip()):
+                raise CheckFailed(f"expected every example commit in the house style the examples teach, one line "
+                                  f"in the form `area: change` (such as 'settings: handle a missing settings file'); "
+                                  f"your script answered {quote(change, 60)!r} with {quote(commit, 80)!r}. Start "
+                                  "each example commit with its area, a colon and a space, then the change.")
 
 
 def test_commit_style_prints_reply(commit_style: Evidence) -> None:
     """prints the reply the server sent"""
-    replies_printed_once(commit_style)
+    try:
+        asked = _with_pairs(commit_style)  # a request without examples, sent to compare, need not be printed
+    except CheckFailed:
+        asked = None  # the pairs check says what is wrong; the last reply must still be printed
+    replies_printed_once(commit_style, asked)
 
 
 # --- work/pick_balanced.py (challenge 2) -----------------------------------------------------------------------------
