@@ -95,9 +95,10 @@ def _misshapen(request: LoggedRequest) -> str | None:
     if roles == ["user"] and _examples_in_system(system):
         return (f"the examples written as text into the system message, {quote(system, 100)!r}, and then only the "
                 f"question, {quote(rest[0][1], 80)!r}: examples in the system message are not pairs")
+    if roles == ["user"] and ("\n" in rest[0][1].strip() or len(rest[0][1]) > 120):
+        return f"one user message holding everything, {quote(rest[0][1], 120)!r}"
     if roles == ["user"]:
-        return (f"one user message holding everything, {quote(rest[0][1], 120)!r}"
-                if "\n" in rest[0][1].strip() or len(rest[0][1]) > 120 else f"only the question, {quote(rest[0][1], 80)!r}")
+        return f"only the question, {quote(rest[0][1], 80)!r}"
     found = f"the roles {roles} after the system message"
     if roles and roles[-1] != "user":
         found += f", ending with an {roles[-1]} message: the question must come last, after every example"
