@@ -290,6 +290,19 @@ def _bad_values(found: dict[str, Any]) -> list[tuple[str, str]]:
     return bad
 
 
+def _used_invalid(ev: Evidence, request: LoggedRequest, how: str) -> list[str]:
+    """The output's lines, after failing if one of them prints a broken field of the answer to `request` as a result
+    (its value on a line without a word that rejects it); the answer printed as it came is an echo, not a use."""
+    lines = ev.output.replace(request.replies()[0], "").splitlines()
+    for field, value in _bad_values(_object(request)):
+        pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)")
+        trusted = [line for line in lines if pattern.search(line) and not REJECTED.search(line)]
+        if trusted:
+            raise CheckFailed(f"the answer for the late delivery had {field} {value!r}, outside the lesson's rules, "
+                              f"and your script printed it as a result: {quote(trusted[0], 120)!r}. {how}")
+    return lines
+
+
 def test_robust_parse_rejects_invalid(robust_parse: Evidence) -> None:
     """rejects the late delivery's answer, which breaks the lesson's rules"""
     asked = _need(robust_parse, LATE, "a request classifying the late delivery review ('Arrived two days late')")
@@ -299,16 +312,8 @@ def test_robust_parse_rejects_invalid(robust_parse: Evidence) -> None:
     if crash:
         raise CheckFailed(f"the answer for the late delivery had {shown}, and your script stopped with "
                           f"{quote(crash, 120)}. Catch the validation error and report it.")
-    raw = asked[0].replies()[0]  # the answer printed as it came is an echo, not a use of its values
-    lines = robust_parse.output.replace(raw, "").splitlines()
-    for field, value in bad:
-        pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)")
-        trusted = [line for line in lines if pattern.search(line) and not REJECTED.search(line)]
-        if trusted:
-            raise CheckFailed(f"the answer for the late delivery had {field} {value!r}, outside the lesson's rules, "
-                              f"and your script printed it as a result: {quote(trusted[0], 120)!r}. Validate every "
-                              "field (Literal for the sentiment, Field(ge=0, le=1) for the confidence) before you "
-                              "use it.")
+    lines = _used_invalid(robust_parse, asked[0], "Validate every field (Literal for the sentiment, "
+                          "Field(ge=0, le=1) for the confidence) before you use it.")
     retried = [r for r in robust_parse.chats() if r.interaction == "late-review-retry"]
     near = [i for i, line in enumerate(lines) if REJECTED.search(line)]
     named = any(field in " ".join(lines[max(0, i - 2):i + 3]).lower() for i in near for field, _ in bad)
@@ -343,11 +348,26 @@ def test_retry_invalid_sends_error_back(retry_invalid: Evidence) -> None:
         raise CheckFailed(f"the retry should show the model its own invalid answer, {quote(bad, 100)!r}, as an "
                           f"assistant message; your retry's assistant messages were {shown}.")
     last = str(messages[-1].get("content", "")) if messages and messages[-1].get("role") == "user" else ""
-    named = any(field in last.lower() or value.lower() in last.lower()
-                for field, value in _bad_values(_object(first[0])))
-    if not named and not REJECTED.search(last):
-        raise CheckFailed(f"the retry's last user message should say what was wrong (the validation error, or the "
-                          f"field that broke the rules); it said {quote(last, 120)!r}.")
+    bad = _bad_values(_object(first[0]))
+    if not any(field in last.lower() or value.lower() in last.lower() for field, value in bad):
+        shown = " or ".join(f"the field {field} or its value {value!r}" for field, value in bad)
+        raise CheckFailed(f"the retry's last user message should hold the validation error, so the model knows what "
+                          f"to fix: {shown}; it said {quote(last, 120)!r}. Put the error you caught (str(exc)) in "
+                          "that message.")
+
+
+def test_retry_invalid_json_mode(retry_invalid: Evidence) -> None:
+    """asks for JSON mode in the first request and in the retry"""
+    kinds = [_kind(r) for r in retry_invalid.chats()]
+    if not kinds or any(kind not in ("json_object", "json_schema") for kind in kinds):
+        raise CheckFailed(f"expected response_format={{'type': 'json_object'}} (JSON mode) in every request, the "
+                          f"first and the retry; your script's requests had {kinds or 'no chat request'}.")
+
+
+def test_retry_invalid_fails_closed(retry_invalid: Evidence) -> None:
+    """never prints the invalid first answer's values as a result"""
+    first = _need(retry_invalid, LATE, "a request classifying the late delivery review ('Arrived two days late')")
+    _used_invalid(retry_invalid, first[0], "Print the fields only once the answer has passed validation.")
 
 
 def test_retry_invalid_prints_fixed(retry_invalid: Evidence) -> None:
