@@ -213,6 +213,32 @@ def test_json_mode_no_eval(json_mode: Evidence) -> None:
                           "Python anyway. Parse it with json.loads.")
 
 
+def test_json_mode_names_keys(json_mode: Evidence) -> None:
+    """names the three keys, sentiment, confidence and keywords, in its prompt"""
+    asked = " ".join(str(m.get("content", "")) for r in json_mode.chats() for m in r.messages()).lower()
+    missing = [field for field in FIELDS if field not in asked]
+    if json_mode.chats() and missing:
+        raise CheckFailed(f"expected a prompt that names the keys sentiment, confidence and keywords and says what goes "
+                          f"in each; your messages never name {' or '.join(missing)}. JSON mode guarantees an object, "
+                          "not its keys: only the prompt asks for them.")
+
+
+def test_json_mode_one_per_line(json_mode: Evidence) -> None:
+    """prints each key with its value on a line of its own"""
+    found = _object(_need(json_mode, ("review-json-mode",), "a request for the review in JSON mode")[-1])
+    lines = [line.lower() for line in json_mode.output.splitlines()]
+    alone = {field: [line for line in lines if re.search(rf"\b{field}\b", line)
+                     and not any(re.search(rf"\b{other}\b", line) for other in FIELDS if other != field)]
+             for field in FIELDS}
+    wanted = {"sentiment": str(found.get("sentiment")).lower(), "confidence": "", "keywords": ""}
+    missing = [field for field in FIELDS if not any(wanted[field] in line for line in alone[field])]
+    if missing:
+        raise CheckFailed(f"expected each key on a line of its own with its value (sentiment, confidence and keywords, "
+                          f"one per line); {', '.join(missing)} had no line of its own. Your script "
+                          f"printed:\n{printed_with_error(json_mode)}\nLoop over review.items() and print each key "
+                          "with its value.")
+
+
 def test_json_mode_prints_fields(json_mode: Evidence) -> None:
     """prints the sentiment, confidence and keywords the server sent"""
     _prints_fields(json_mode, "review-json-mode", "a request for the review in JSON mode",
