@@ -139,7 +139,7 @@ def test_review_json_reports_not_json(review_json: Evidence) -> None:
     crash = _crashed(review_json)
     if crash:
         raise CheckFailed(f"the reply to your first request had a sentence and a code fence around the JSON, and your "
-                          f"script stopped with {quote(crash, 120)}. Put json.loads inside try/except "
+                          f"script stopped with {quote(crash, 200)}. Put json.loads inside try/except "
                           "json.JSONDecodeError and print that the reply was not JSON.")
     told = review_json.output.replace(asked[0].replies()[0], "")  # the reply itself does not count as the report
     if not NOT_PARSED.search(told):
@@ -295,10 +295,10 @@ def test_robust_parse_reports_cut(robust_parse: Evidence) -> None:
         budgets = [r.body.get("max_tokens", r.body.get("max_completion_tokens")) for r in asked]
         raise CheckFailed(f"the kettle's answer was not cut off: your script sent it with max_tokens {budgets}. Use "
                           "max_tokens=100, which ends the answer in the middle of its JSON object.")
-    crash = _crashed(robust_parse)
+    crash = _crashed(robust_parse) if robust_parse.chats()[-1] is cut[-1] else ""  # else it got past the kettle
     if crash:
         raise CheckFailed(f"the kettle's answer stopped at max_tokens (finish_reason \"length\"), half an object, and "
-                          f"your script stopped with {quote(crash, 120)}. Check finish_reason before json.loads (or "
+                          f"your script stopped with {quote(crash, 200)}. Check finish_reason before json.loads (or "
                           "catch LengthFinishReasonError from parse()) and say that the answer was cut off.")
     if not CUT_SAID.search(robust_parse.output):
         raise CheckFailed(f"the kettle's answer was cut off (finish_reason \"length\") and your output does not say "
@@ -337,7 +337,7 @@ def test_robust_parse_rejects_invalid(robust_parse: Evidence) -> None:
     shown = ", ".join(f"{field} {value!r}" for field, value in bad)
     if crash:
         raise CheckFailed(f"the answer for the late delivery had {shown}, and your script stopped with "
-                          f"{quote(crash, 120)}. Catch the validation error and report it.")
+                          f"{quote(crash, 200)}. Catch the validation error and report it.")
     lines = _used_invalid(robust_parse, asked[0], "Validate every field (Literal for the sentiment, "
                           "Field(ge=0, le=1) for the confidence) before you use it.")
     retried = [r for r in robust_parse.chats() if r.interaction == "late-review-retry"]
