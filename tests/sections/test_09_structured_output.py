@@ -21,6 +21,7 @@ from grader.checks.common import (
     sends_model_from_env,
     sent_with_requests,
     sent_with_sdk,
+    server_error,
     squash,
 )
 from grader.endpoint.session import LoggedRequest
@@ -75,7 +76,8 @@ def _answered(ev: Evidence, *names: str) -> list[LoggedRequest]:
 def _need(ev: Evidence, names: tuple[str, ...], what: str) -> list[LoggedRequest]:
     found = _answered(ev, *names)
     if not found:
-        sent = ", ".join(sorted({f"{_kind(r)} ({r.status})" for r in ev.chats()})) or "no chat request"
+        sent = ", ".join(sorted({f"{_kind(r)} ({r.status}{': ' + server_error(r) if r.status >= 400 else ''})"
+                                 for r in ev.chats()})) or "no chat request"
         raise CheckFailed(f"expected {what}; your script sent: {sent}. {ev.why_nothing() if not ev.chats() else ''}"
                           .rstrip())
     return found
