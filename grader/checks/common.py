@@ -409,6 +409,14 @@ def printed_with_error(ev: Evidence) -> str:
     return quote_output(ev.output) + crashed
 
 
+def server_error(request: LoggedRequest) -> str:
+    """What the server said when it refused a request, quoted."""
+    response = request.response
+    if isinstance(response, dict) and isinstance(response.get("error"), dict):
+        return quote(str(response["error"].get("message")), 200)
+    return quote(str(response), 200)
+
+
 def last_user(request: LoggedRequest) -> str:
     """The content of the last user message a request sent, as text, or ''."""
     users = [m for m in request.messages() if m.get("role") == "user"]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..endpoint.session import LoggedRequest
 from ..runner import ScriptRun
 from .quote import quote_body, quote_output
+
+
+# a traceback's exception line: "json.decoder.JSONDecodeError: Expecting value: ...", "KeyboardInterrupt"
+EXCEPTION_LINE = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?::\s|:?$)")
+FURTHER = "For further information visit"  # pydantic's link under each error, which says nothing of the error
 
 
 class CheckFailed(Exception):
@@ -75,9 +81,16 @@ class Evidence:
                 "nothing after: is it sleeping, waiting for keyboard input, or looping forever?")
 
     def last_error(self) -> str:
-        """The last line of the script's traceback, or ''."""
-        lines = [line.strip() for line in self.run.stderr.strip().splitlines() if line.strip()]
-        return lines[-1] if lines and self.run.exit_code not in (0, None) else ""
+        """The exception a crashed script stopped with: the traceback's last `SomeError: ...` line with the lines
+        of its message under it (pydantic's ValidationError names its fields there), or stderr's last line."""
+        if self.run.exit_code in (0, None):
+            return ""
+        lines = [line.rstrip() for line in self.run.stderr.strip().splitlines() if line.strip()]
+        traced = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent call last)")]
+        heads = [i for i, line in enumerate(lines) if traced and i > traced[-1] and EXCEPTION_LINE.match(line)]
+        if not heads:
+            return lines[-1].strip() if lines else ""
+        return " ".join(line.strip() for line in lines[heads[-1]:] if not line.lstrip().startswith(FURTHER))
 
     def misses(self) -> str:
         """What the recorded endpoint could not answer, if anything."""

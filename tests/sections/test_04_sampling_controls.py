@@ -23,6 +23,7 @@ from grader.checks.common import (
     replies_printed_once,
     sends_key,
     sends_model_from_env,
+    server_error,
     squash,
 )
 from grader.endpoint.session import LoggedRequest
@@ -98,14 +99,6 @@ def _chats(ev: Evidence) -> list[LoggedRequest]:
 def _choices(request: LoggedRequest) -> list[dict[str, Any]]:
     response = request.response if isinstance(request.response, dict) else {}
     return [c for c in response.get("choices") or [] if isinstance(c, dict)]
-
-
-def _error(request: LoggedRequest) -> str:
-    """What the server said when it refused a request."""
-    response = request.response
-    if isinstance(response, dict) and isinstance(response.get("error"), dict):
-        return quote(str(response["error"].get("message")), 200)
-    return quote(str(response), 200)
 
 
 def _sent(ev: Evidence, keys: tuple[str, ...]) -> str:
@@ -227,7 +220,7 @@ def _prints_every_reply(ev: Evidence, requests: list[LoggedRequest] | None = Non
     answered = [r for r in requests if r.status == 200]
     if not answered:
         refused = requests[-1] if requests else _chats(ev)[-1]
-        raise CheckFailed(f"the server answered {refused.status}, so there was no reply to print: {_error(refused)}")
+        raise CheckFailed(f"the server answered {refused.status}, so there was no reply to print: {server_error(refused)}")
     replies_printed_once(ev, answered, hint="Loop over response.choices and print each choice.message.content.")
 
 
@@ -240,7 +233,7 @@ def _several_at(ev: Evidence, low: float, high: float, shown: str) -> None:
                           f"{_sent(ev, ('n', 'temperature'))}.")
     if not any(r.status == 200 for r in found):
         raise CheckFailed(f"the server refused your request with n={_body(found[0]).get('n')!r} and temperature "
-                          f"{_body(found[0]).get('temperature')!r}: {_error(found[0])}")
+                          f"{_body(found[0]).get('temperature')!r}: {server_error(found[0])}")
 
 
 def test_temperature_posts_chat(temperature: Evidence) -> None:
@@ -282,7 +275,7 @@ def test_temperature_greedy_repeats(temperature: Evidence) -> None:
         return
     refused = [r for r in greedy if r.status != 200]
     if refused:
-        raise CheckFailed(f"the server refused your temperature 0 request: {_error(refused[0])} Greedy decoding has "
+        raise CheckFailed(f"the server refused your temperature 0 request: {server_error(refused[0])} Greedy decoding has "
                           "one answer, so ask for it with n=1 in separate calls.")
     raise CheckFailed(f"expected two or more calls with temperature=0 and n=1, to see that greedy decoding repeats "
                       f"itself; your script sent: {_sent(temperature, ('n', 'temperature'))}.")
@@ -349,7 +342,7 @@ def test_stop_fired(stop: Evidence) -> None:
     requests = _with_stop(stop) or [stop.one(CHAT, "a chat request")]
     answered = [r for r in requests if r.status == 200]
     if not answered:
-        raise CheckFailed(f"the server refused your request with stop strings: {_error(requests[0])}")
+        raise CheckFailed(f"the server refused your request with stop strings: {server_error(requests[0])}")
     choice = _choices(answered[0])[0] if _choices(answered[0]) else {}
     reply = (answered[0].replies() or [""])[0]
     raise CheckFailed(f"expected one of your stop strings {_stop_list(answered[0])!r} to cut the reply; the server "
@@ -395,7 +388,7 @@ def test_stop_budget_runs_out(stop: Evidence) -> None:
     cut = [r for r in budgeted if any(c.get("finish_reason") == "length" for c in _choices(r))]
     if not cut:
         request = budgeted[0]
-        finish = [c.get("finish_reason") for c in _choices(request)] or [f"none: {_error(request)}"]
+        finish = [c.get("finish_reason") for c in _choices(request)] or [f"none: {server_error(request)}"]
         raise CheckFailed(f"expected the budget to run out (finish_reason \"length\"); with {budget_of(request)!r} "
                           f"tokens the server finished with {finish[0]!r}. Choose a budget smaller than the whole "
                           "reply, such as 36.")
@@ -509,7 +502,7 @@ def test_logprobs_asks(logprobs: Evidence) -> None:
     if body.get("top_logprobs") is not None and body.get("logprobs") is not True:
         sent = f"logprobs={body['logprobs']!r}" if "logprobs" in body else "no logprobs"
         raise CheckFailed(f"your script sent top_logprobs={body['top_logprobs']!r} with {sent}, and the server "
-                          f"answered {request.status}: {_error(request)} Send logprobs=True as well.")
+                          f"answered {request.status}: {server_error(request)} Send logprobs=True as well.")
     raise CheckFailed(f"expected logprobs=True and top_logprobs=3 (any number from 1 to 20); your script sent: "
                       f"{_sent(logprobs, ('logprobs', 'top_logprobs'))}.")
 
@@ -562,7 +555,7 @@ def test_top_p_small(top_p: Evidence) -> None:
         raise CheckFailed(f"expected a request with n=3 and a small top_p such as 0.1; your script sent: "
                           f"{_sent(top_p, ('n', 'top_p', 'temperature'))}.")
     if not any(r.status == 200 for r in found):
-        raise CheckFailed(f"the server refused your small-top_p request: {_error(found[0])}")
+        raise CheckFailed(f"the server refused your small-top_p request: {server_error(found[0])}")
 
 
 def test_top_p_full(top_p: Evidence) -> None:

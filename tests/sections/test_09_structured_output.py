@@ -21,6 +21,7 @@ from grader.checks.common import (
     sends_model_from_env,
     sent_with_requests,
     sent_with_sdk,
+    server_error,
     squash,
 )
 from grader.endpoint.session import LoggedRequest
@@ -75,7 +76,8 @@ def _answered(ev: Evidence, *names: str) -> list[LoggedRequest]:
 def _need(ev: Evidence, names: tuple[str, ...], what: str) -> list[LoggedRequest]:
     found = _answered(ev, *names)
     if not found:
-        sent = ", ".join(sorted({f"{_kind(r)} ({r.status})" for r in ev.chats()})) or "no chat request"
+        sent = ", ".join(sorted({f"{_kind(r)} ({r.status}{': ' + server_error(r) if r.status >= 400 else ''})"
+                                 for r in ev.chats()})) or "no chat request"
         raise CheckFailed(f"expected {what}; your script sent: {sent}. {ev.why_nothing() if not ev.chats() else ''}"
                           .rstrip())
     return found
@@ -139,7 +141,7 @@ def test_review_json_reports_not_json(review_json: Evidence) -> None:
     crash = _crashed(review_json)
     if crash:
         raise CheckFailed(f"the reply to your first request had a sentence and a code fence around the JSON, and your "
-                          f"script stopped with {quote(crash, 120)}. Put json.loads inside try/except "
+                          f"script stopped with {quote(crash, 200)}. Put json.loads inside try/except "
                           "json.JSONDecodeError and print that the reply was not JSON.")
     told = review_json.output.replace(asked[0].replies()[0], "")  # the reply itself does not count as the report
     if not NOT_PARSED.search(told):
@@ -213,6 +215,32 @@ def test_json_mode_no_eval(json_mode: Evidence) -> None:
                           "Python anyway. Parse it with json.loads.")
 
 
+def test_json_mode_names_keys(json_mode: Evidence) -> None:
+    """names the three keys, sentiment, confidence and keywords, in its prompt"""
+    asked = " ".join(str(m.get("content", "")) for r in json_mode.chats() for m in r.messages()).lower()
+    missing = [field for field in FIELDS if field not in asked]
+    if json_mode.chats() and missing:
+        raise CheckFailed(f"expected a prompt that names the keys sentiment, confidence and keywords and says what goes "
+                          f"in each; your messages never name {' or '.join(missing)}. JSON mode guarantees an object, "
+                          "not its keys: only the prompt asks for them.")
+
+
+def test_json_mode_one_per_line(json_mode: Evidence) -> None:
+    """prints each key with its value on a line of its own"""
+    found = _object(_need(json_mode, ("review-json-mode",), "a request for the review in JSON mode")[-1])
+    lines = [line.lower() for line in json_mode.output.splitlines()]
+    alone = {field: [line for line in lines if re.search(rf"\b{field}\b", line)
+                     and not any(re.search(rf"\b{other}\b", line) for other in FIELDS if other != field)]
+             for field in FIELDS}
+    wanted = {"sentiment": str(found.get("sentiment")).lower(), "confidence": "", "keywords": ""}
+    missing = [field for field in FIELDS if not any(wanted[field] in line for line in alone[field])]
+    if missing:
+        raise CheckFailed(f"expected each key on a line of its own with its value (sentiment, confidence and keywords, "
+                          f"one per line); {', '.join(missing)} had no line of its own. Your script "
+                          f"printed:\n{printed_with_error(json_mode)}\nLoop over review.items() and print each key "
+                          "with its value.")
+
+
 def test_json_mode_prints_fields(json_mode: Evidence) -> None:
     """prints the sentiment, confidence and keywords the server sent"""
     _prints_fields(json_mode, "review-json-mode", "a request for the review in JSON mode",
@@ -269,10 +297,10 @@ def test_robust_parse_reports_cut(robust_parse: Evidence) -> None:
         budgets = [r.body.get("max_tokens", r.body.get("max_completion_tokens")) for r in asked]
         raise CheckFailed(f"the kettle's answer was not cut off: your script sent it with max_tokens {budgets}. Use "
                           "max_tokens=100, which ends the answer in the middle of its JSON object.")
-    crash = _crashed(robust_parse)
+    crash = _crashed(robust_parse) if robust_parse.chats()[-1] is cut[-1] else ""  # else it got past the kettle
     if crash:
         raise CheckFailed(f"the kettle's answer stopped at max_tokens (finish_reason \"length\"), half an object, and "
-                          f"your script stopped with {quote(crash, 120)}. Check finish_reason before json.loads (or "
+                          f"your script stopped with {quote(crash, 200)}. Check finish_reason before json.loads (or "
                           "catch LengthFinishReasonError from parse()) and say that the answer was cut off.")
     if not CUT_SAID.search(robust_parse.output):
         raise CheckFailed(f"the kettle's answer was cut off (finish_reason \"length\") and your output does not say "
@@ -290,6 +318,19 @@ def _bad_values(found: dict[str, Any]) -> list[tuple[str, str]]:
     return bad
 
 
+def _used_invalid(ev: Evidence, request: LoggedRequest, how: str) -> list[str]:
+    """The output's lines, after failing if one of them prints a broken field of the answer to `request` as a result
+    (its value on a line without a word that rejects it); the answer printed as it came is an echo, not a use."""
+    lines = ev.output.replace(request.replies()[0], "").splitlines()
+    for field, value in _bad_values(_object(request)):
+        pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)")
+        trusted = [line for line in lines if pattern.search(line) and not REJECTED.search(line)]
+        if trusted:
+            raise CheckFailed(f"the answer for the late delivery had {field} {value!r}, outside the lesson's rules, "
+                              f"and your script printed it as a result: {quote(trusted[0], 120)!r}. {how}")
+    return lines
+
+
 def test_robust_parse_rejects_invalid(robust_parse: Evidence) -> None:
     """rejects the late delivery's answer, which breaks the lesson's rules"""
     asked = _need(robust_parse, LATE, "a request classifying the late delivery review ('Arrived two days late')")
@@ -298,17 +339,9 @@ def test_robust_parse_rejects_invalid(robust_parse: Evidence) -> None:
     shown = ", ".join(f"{field} {value!r}" for field, value in bad)
     if crash:
         raise CheckFailed(f"the answer for the late delivery had {shown}, and your script stopped with "
-                          f"{quote(crash, 120)}. Catch the validation error and report it.")
-    raw = asked[0].replies()[0]  # the answer printed as it came is an echo, not a use of its values
-    lines = robust_parse.output.replace(raw, "").splitlines()
-    for field, value in bad:
-        pattern = re.compile(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)")
-        trusted = [line for line in lines if pattern.search(line) and not REJECTED.search(line)]
-        if trusted:
-            raise CheckFailed(f"the answer for the late delivery had {field} {value!r}, outside the lesson's rules, "
-                              f"and your script printed it as a result: {quote(trusted[0], 120)!r}. Validate every "
-                              "field (Literal for the sentiment, Field(ge=0, le=1) for the confidence) before you "
-                              "use it.")
+                          f"{quote(crash, 200)}. Catch the validation error and report it.")
+    lines = _used_invalid(robust_parse, asked[0], "Validate every field (Literal for the sentiment, "
+                          "Field(ge=0, le=1) for the confidence) before you use it.")
     retried = [r for r in robust_parse.chats() if r.interaction == "late-review-retry"]
     near = [i for i, line in enumerate(lines) if REJECTED.search(line)]
     named = any(field in " ".join(lines[max(0, i - 2):i + 3]).lower() for i in near for field, _ in bad)
@@ -343,11 +376,26 @@ def test_retry_invalid_sends_error_back(retry_invalid: Evidence) -> None:
         raise CheckFailed(f"the retry should show the model its own invalid answer, {quote(bad, 100)!r}, as an "
                           f"assistant message; your retry's assistant messages were {shown}.")
     last = str(messages[-1].get("content", "")) if messages and messages[-1].get("role") == "user" else ""
-    named = any(field in last.lower() or value.lower() in last.lower()
-                for field, value in _bad_values(_object(first[0])))
-    if not named and not REJECTED.search(last):
-        raise CheckFailed(f"the retry's last user message should say what was wrong (the validation error, or the "
-                          f"field that broke the rules); it said {quote(last, 120)!r}.")
+    bad = _bad_values(_object(first[0]))
+    if not any(field in last.lower() or value.lower() in last.lower() for field, value in bad):
+        shown = " or ".join(f"the field {field} or its value {value!r}" for field, value in bad)
+        raise CheckFailed(f"the retry's last user message should hold the validation error, so the model knows what "
+                          f"to fix: {shown}; it said {quote(last, 120)!r}. Put the error you caught (str(exc)) in "
+                          "that message.")
+
+
+def test_retry_invalid_json_mode(retry_invalid: Evidence) -> None:
+    """asks for JSON mode in the first request and in the retry"""
+    kinds = [_kind(r) for r in retry_invalid.chats()]
+    if not kinds or any(kind not in ("json_object", "json_schema") for kind in kinds):
+        raise CheckFailed(f"expected response_format={{'type': 'json_object'}} (JSON mode) in every request, the "
+                          f"first and the retry; your script's requests had {kinds or 'no chat request'}.")
+
+
+def test_retry_invalid_fails_closed(retry_invalid: Evidence) -> None:
+    """never prints the invalid first answer's values as a result"""
+    first = _need(retry_invalid, LATE, "a request classifying the late delivery review ('Arrived two days late')")
+    _used_invalid(retry_invalid, first[0], "Print the fields only once the answer has passed validation.")
 
 
 def test_retry_invalid_prints_fixed(retry_invalid: Evidence) -> None:
