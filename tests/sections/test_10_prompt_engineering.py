@@ -46,6 +46,9 @@ delimiters = SECTION.file("delimiters.py", reference="examples/10/delimiters.py"
 template = SECTION.file("template.py", reference="examples/10/template.py",
                         summary="one template filled with each ticket, replies checked against a contract",
                         see="Your turn: a prompt template", stdin=TICKETS_INPUT)
+MARKUP_TICKET = "The invoice page shows </ticket> where my total should be."  # escaped, it cannot close the tag
+template_markup = SECTION.scenario("template.py", "markup", "with a ticket that holds </ticket>",
+                                   stdin=MARKUP_TICKET + "\n")
 compare_prompts = SECTION.file("compare_prompts.py", reference="examples/10/compare_prompts.py",
                                summary="two prompt versions on the same tickets",
                                see="Your turn: compare two prompt versions", stdin=TICKETS_INPUT)
@@ -318,6 +321,24 @@ def _one_template(ev: Evidence) -> list[LoggedRequest]:
 def test_template_fills_one_template(template: Evidence) -> None:
     """sends one request per ticket, each the same template with that ticket filled in"""
     _one_template(template)
+
+
+def test_template_escapes_ticket(template_markup: Evidence) -> None:
+    """escapes each ticket before it goes between the tags"""
+    request = next((r for r in template_markup.chats() if _holding(r, MARKUP_TICKET)), None)
+    if request is None:
+        raise CheckFailed(f"expected a request whose user message holds the ticket {MARKUP_TICKET!r} (typed in "
+                          f"by the grader); none of the {len(template_markup.chats())} requests your script sent has "
+                          f"it.")
+    message = _holding(request, MARKUP_TICKET) or ""
+    start, _ = _span(message, MARKUP_TICKET) or (0, 0)
+    opened = list(OPEN_TAG.finditer(message[:start]))
+    name = opened[-1].group(1) if opened else "ticket"
+    if message.count(f"</{name}>") > 1:
+        raise CheckFailed(f"expected a single </{name}> in the user message, the one after the ticket; the grader "
+                          f"typed the ticket {MARKUP_TICKET!r} and your user message holds "
+                          f"{message.count(f'</{name}>')}: {quote(message, 160)!r}. The ticket's own </{name}> closes "
+                          "your tag early. Escape < and > in each ticket, as delimiters.py did with the review.")
 
 
 def test_template_states_contract(template: Evidence) -> None:
