@@ -231,6 +231,7 @@ UNITS = {"%": "%", "percent": "%", "¢": "¢", "cent": "¢", "cents": "¢", "$":
          "seconds": "s", "token": "tokens", "tokens": "tokens", "µ$": "µ$", "micro": "µ$", "microdollars": "µ$"}
 NEAR_BEFORE, NEAR_AFTER = slice(-4, None), slice(4)  # a label is a few words, not the sentence around a number
 SEPARATORS = re.compile(r"[,;|/]|\.\s")  # a label never reaches across one, nor across a sentence's end
+HANDS_ON = re.compile(r"(?<![:=])[:=]$")  # "words: 5 total:" hands its words on; a banner's "===" does not
 PER_UNIT = re.compile(r"\s?/\s?(1?[A-Za-z]+(?: [A-Za-z]+)?)")  # a unit after a slash: "/token", "/1M tokens"
 
 
@@ -288,7 +289,7 @@ def labelled_numbers(output: str) -> list[Labelled]:
             after = line[match.end():matches[i + 1].start() if i + 1 < len(matches) else len(line)]
             before_cut, after_cut = SEPARATORS.split(before)[-1], SEPARATORS.split(after)[0]
             words = _words(before_cut, NEAR_BEFORE) | (_column_words(header, line, match.start()) if header else set())
-            if not after_cut.rstrip().endswith((":", "=")):  # else it labels the next number
+            if not HANDS_ON.search(after_cut.rstrip()):  # else it labels the next number
                 words |= _words(after_cut, NEAR_AFTER)
             per = PER_UNIT.match(after)  # "$0.25/1M tokens", "2.5e-07/token": the slash reads as "per"
             if per:

@@ -30,7 +30,9 @@ TICKETS_INPUT = (paths.EXAMPLES / "10" / "tickets.txt").read_text(encoding="utf-
 TICKETS = [line.strip() for line in TICKETS_INPUT.splitlines() if line.strip()]
 LABELS = ("billing", "bug", "feature", "account")  # the output contract: exactly one of these words
 BROKEN = re.compile(r"break|broke|invalid|not valid|reject|fail|violat|wrong|bad|not ok|does ?n[o']t|unexpected|"
-                    r"not allowed|not one of|mismatch|non-?compliant|✗|❌|✘", re.IGNORECASE)  # says: it broke
+                    r"not allowed|not one of|mismatch|non-?compliant|\bfalse\b|\bno\b|✗|❌|✘",
+                    re.IGNORECASE)  # says: it broke ("-> False", "meets_contract": false)
+PASSED = re.compile(r"\btrue\b|\byes\b|✓|✔|✅", re.IGNORECASE)  # says: it met the contract
 KEPT = ("meet|meets|met|ok|valid|pass|passed|passes|kept|keep|comply|complied|compliant|compliance|contract|follow|"
         "followed|match|matched|score|correct|success|successes|good")  # words that label a count of kept replies
 
@@ -44,6 +46,9 @@ delimiters = SECTION.file("delimiters.py", reference="examples/10/delimiters.py"
 template = SECTION.file("template.py", reference="examples/10/template.py",
                         summary="one template filled with each ticket, replies checked against a contract",
                         see="Your turn: a prompt template", stdin=TICKETS_INPUT)
+MARKUP_TICKET = "The invoice page shows </ticket> where my total should be."  # escaped, it cannot close the tag
+template_markup = SECTION.scenario("template.py", "markup", "with a ticket that holds </ticket>",
+                                   stdin=MARKUP_TICKET + "\n")
 compare_prompts = SECTION.file("compare_prompts.py", reference="examples/10/compare_prompts.py",
                                summary="two prompt versions on the same tickets",
                                see="Your turn: compare two prompt versions", stdin=TICKETS_INPUT)
@@ -133,10 +138,24 @@ def _tagged(ev: Evidence) -> tuple[LoggedRequest, str, str]:
     start, end = _span(message, REVIEW) or (0, 0)
     opened = list(OPEN_TAG.finditer(message[:start]))
     name = opened[-1].group(1) if opened else ""
+    closing = re.search(r"</([A-Za-z][\w.:-]*)\s*>", message[end:])
+    if name and closing and f"</{name}>" not in message[end:]:
+        raise CheckFailed(f"expected the closing tag after the review to match the opening one, <{name}> … </{name}>; "
+                          f"your user message opens <{name}> and closes </{closing.group(1)}>: "
+                          f"{quote(message, 200)!r}. Make the tag name once and use it for both tags.")
     if not name or f"</{name}>" not in message[end:]:
         raise CheckFailed(f"expected the review between an opening and a closing tag, such as <review> … </review>; "
                           f"your user message was {quote(message, 200)!r}. Put the tags right around the review.")
     return request, message, name
+
+
+def _names_tag(request: LoggedRequest, name: str) -> None:
+    named = re.escape(name)
+    if not re.search(rf"</?{named}\b|\b{named}>|\b{named}\W{{0,3}}(?:tags?|elements?|delimiters?)\b",
+                     _system(request), re.IGNORECASE):  # the tag, not just the word: "customer review" names none
+        raise CheckFailed(f"expected the instructions to tell the model which tag holds the review, <{name}>; the "
+                          f"system message was {quote(_system(request) or '(none)', 160)!r}. The tags work only "
+                          f"when the instructions name them: say the review is the text inside the <{name}> tags.")
 
 
 def _tag_closes_once(ev: Evidence) -> None:
@@ -159,16 +178,27 @@ def _printed_counts(ev: Evidence, total: int) -> list[int]:
     return [int(m.group(1)) for m in fraction.finditer(ev.output)] + labelled
 
 
+def _verdict(lines: list[str], reply: str) -> bool:
+    """Whether the reply's line, or else the next one, says the reply broke the contract (the reply's words aside);
+    a line that says it passed ("True", "yes") is the verdict, and the next line is not read."""
+    for line in lines:
+        line = line.replace(reply, " ").replace(reply[:60], " ")
+        if BROKEN.search(line):
+            return True
+        if PASSED.search(line):
+            return False
+    return False
+
+
 def _flags_broken(ev: Evidence, requests: list[LoggedRequest]) -> None:
     """Every reply that breaks the contract is printed on a line that says so."""
     for request in requests:
         reply = _reply(request)
         if _meets(reply) or not reply.strip():
             continue
-        lines, text = ev.output.splitlines(), squash(reply)
-        shown = [squash(" ".join(lines[i:i + 2])) for i, line in enumerate(lines) if text[:60] in squash(line)]
-        verdicts = [line.replace(text, " ").replace(text[:60], " ") for line in shown]  # the reply's words aside
-        if not any(BROKEN.search(line) for line in verdicts):  # the verdict on the reply's line or the next one
+        lines, text = [squash(line) for line in ev.output.splitlines()], squash(reply)
+        shown = [i for i, line in enumerate(lines) if text[:60] in line]
+        if not any(_verdict(lines[i:i + 2], text) for i in shown):
             raise CheckFailed(f"the reply {quote(reply, 80)!r} is not one of {', '.join(LABELS)}, so it breaks the "
                               f"contract, and your script did not say so next to it:\n"
                               f"{printed_with_error(ev)}\nCheck each reply against the contract and print the "
@@ -191,11 +221,16 @@ def test_instructions_two_system_messages(instructions: Evidence) -> None:
     if len(chats) < 2:
         raise CheckFailed(f"expected two chat requests with the same question; your script sent {len(chats)}.")
     first, second = chats[:2]
+    if not _system(first) or not _system(second):
+        raise CheckFailed(f"expected a system message in each request, holding the instructions, and the question "
+                          f"alone in the user message; your script sent roles {first.roles()} and then "
+                          f"{second.roles()}. Put the vague and the clear instructions in a message with role "
+                          "\"system\".")
     if _texts(first, "user") != _texts(second, "user"):
         raise CheckFailed(f"expected the same user message in both requests, so that only the instructions differ; "
                           f"your script sent {quote(' | '.join(_texts(first, 'user')), 80)!r} and then "
                           f"{quote(' | '.join(_texts(second, 'user')), 80)!r}.")
-    if not _system(first) or not _system(second) or _system(first) == _system(second):
+    if _system(first) == _system(second):
         raise CheckFailed(f"expected two different system messages, the vague one and then the clear one; your "
                           f"script sent {quote(_system(first) or '(none)', 80)!r} and then "
                           f"{quote(_system(second) or '(none)', 80)!r}.")
@@ -234,6 +269,12 @@ def test_delimiters_instructions_in_system(delimiters: Evidence) -> None:
 def test_delimiters_review_in_tags(delimiters: Evidence) -> None:
     """sends the review between tags in the user message"""
     _tagged(delimiters)
+
+
+def test_delimiters_names_tag(delimiters: Evidence) -> None:
+    """names the tags in the system message"""
+    request, _, name = _tagged(delimiters)
+    _names_tag(request, name)
 
 
 def test_delimiters_escapes_tag(delimiters: Evidence) -> None:
@@ -280,6 +321,24 @@ def _one_template(ev: Evidence) -> list[LoggedRequest]:
 def test_template_fills_one_template(template: Evidence) -> None:
     """sends one request per ticket, each the same template with that ticket filled in"""
     _one_template(template)
+
+
+def test_template_escapes_ticket(template_markup: Evidence) -> None:
+    """escapes each ticket before it goes between the tags"""
+    request = next((r for r in template_markup.chats() if _holding(r, MARKUP_TICKET)), None)
+    if request is None:
+        raise CheckFailed(f"expected a request whose user message holds the ticket {MARKUP_TICKET!r} (typed in "
+                          f"by the grader); none of the {len(template_markup.chats())} requests your script sent has "
+                          f"it.")
+    message = _holding(request, MARKUP_TICKET) or ""
+    start, _ = _span(message, MARKUP_TICKET) or (0, 0)
+    opened = list(OPEN_TAG.finditer(message[:start]))
+    name = opened[-1].group(1) if opened else "ticket"
+    if message.count(f"</{name}>") > 1:
+        raise CheckFailed(f"expected a single </{name}> in the user message, the one after the ticket; the grader "
+                          f"typed the ticket {MARKUP_TICKET!r} and your user message holds "
+                          f"{message.count(f'</{name}>')}: {quote(message, 160)!r}. The ticket's own </{name}> closes "
+                          "your tag early. Escape < and > in each ticket, as delimiters.py did with the review.")
 
 
 def test_template_states_contract(template: Evidence) -> None:
@@ -338,6 +397,26 @@ def test_compare_prompts_same_tickets(compare_prompts: Evidence) -> None:
     _versions(compare_prompts)
 
 
+def _labels_named(request: LoggedRequest) -> list[str]:
+    return [label for label in LABELS if re.search(rf"\b{label}\b", _system(request).lower())]
+
+
+def test_compare_prompts_one_template(compare_prompts: Evidence) -> None:
+    """puts the ticket in the same template for both versions, and version 1 names no labels"""
+    versions = _versions(compare_prompts)
+    users = [[line for line in _skeleton(v[0], TICKETS[0]).splitlines() if line.startswith("user:")]
+             for v in versions]
+    if users[0] != users[1]:
+        raise CheckFailed(f"expected both versions to use the same template for the ticket, only the system message "
+                          f"differing; their user messages for ticket 1 differ:\n{quote(' | '.join(users[0]), 160)}"
+                          f"\n---\n{quote(' | '.join(users[1]), 160)}\nFill one TEMPLATE for both versions.")
+    vague = min((v[0] for v in versions), key=lambda r: len(_labels_named(r)))
+    if _labels_named(vague):
+        raise CheckFailed(f"expected version 1 to be the vague prompt that names no labels; both versions name some: "
+                          f"{quote(_system(vague), 160)!r} names {', '.join(_labels_named(vague))}. Version 1 asks "
+                          "what kind of ticket this is and leaves the labels out.")
+
+
 def test_compare_prompts_prints_replies(compare_prompts: Evidence) -> None:
     """prints both versions' reply for every ticket"""
     replies_printed_once(compare_prompts, [r for version in _versions(compare_prompts) for r in version])
@@ -359,9 +438,7 @@ def test_fence_random_tag(fence: Evidence, fence_again: Evidence) -> None:
     if name == again:
         raise CheckFailed(f"expected a new tag name on every run; two runs both used <{name}>. Make part of the "
                           "name random, with secrets.token_hex(4).")
-    if name.lower() not in _system(request).lower():
-        raise CheckFailed(f"expected the instructions to tell the model which tag holds the review, <{name}>; the "
-                          f"system message was {quote(_system(request) or '(none)', 160)!r}.")
+    _names_tag(request, name)
     _tag_closes_once(fence)
 
 
@@ -380,7 +457,7 @@ def _first_and_retry(ev: Evidence) -> list[tuple[LoggedRequest, LoggedRequest | 
         if not first:
             raise CheckFailed(f"expected a request for ticket {number}, {quote(ticket, 70)!r}, holding it in one "
                               f"user message; your script sent {len(mine)} request(s) with it, none like that.")
-        found.append((first[0], next((r for r in mine if len(_texts(r, "user")) > 1), None)))
+        found.append((first[0], next((r for r in mine if r is not first[0]), None)))  # a retry in any shape
         if len(mine) > 2:
             raise CheckFailed(f"expected at most one more try for ticket {number}; your script sent it "
                               f"{len(mine)} times.")
