@@ -39,8 +39,9 @@ def completion_tokens(reasoning: str | None, content: str | None,
 
     `<|channel|>analysis<|message|>…<|end|>`, then either
     `<|start|>assistant<|channel|>final<|message|>…<|return|>` or tool calls ending in `<|call|>`. With
-    `json_answer` (a request with a JSON response_format) the final header is `final <|constrain|>json`: the
-    structural tag of `_adjust_output_format` (vllm/parser/harmony.py) admits the final answer only after it.
+    `json_answer` (a request with a JSON response_format) the final header is `final <|constrain|>json`, one of the
+    two the structural tag of `_adjust_output_format` (vllm/parser/harmony.py) admits before the answer; the other,
+    `final json`, is two tokens shorter. The recorded endpoint writes the first.
     """
     enc = encoding()
     rendered: list[int] = []

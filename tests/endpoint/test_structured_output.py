@@ -1,6 +1,7 @@
 """A JSON response_format on the gpt-oss chat route: vLLM 0.33.0's `_adjust_output_format` (vllm/parser/harmony.py)
-turns it into a structural tag that admits the final answer only after a `final <|constrain|>json` header, so the
-reply's tokens, and its count, include that header; the text the client sees does not."""
+turns it into a structural tag that admits the final answer only after a `final json` or `final <|constrain|>json`
+header; the recorded endpoint writes the second, so the reply's tokens, and its count, include it; the text the
+client sees does not."""
 
 from __future__ import annotations
 
