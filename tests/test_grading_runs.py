@@ -1,8 +1,10 @@
-"""Which runs of a learner file grading starts, counted by the script itself: only those the selected checks read,
-and again when a busy machine held the grading endpoint up."""
+"""How grading starts runs, counted by the script itself: only those the selected checks read, again when a busy
+machine held the grading endpoint up, with a time limit that stretches with the load; and a --grade naming no folder."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,11 @@ def test_a_time_limit_stretches_with_the_load_but_not_forever(monkeypatch: pytes
     for load, expected in ((0.5, 20.0), (2.0, 20.0), (6.0, 60.0), (40.0, 20.0 * runs.STRETCH)):
         monkeypatch.setattr(runs.os, "getloadavg", lambda load=load: (load, load, load))
         assert runs.time_limit(20.0) == expected
+
+
+def test_grading_a_folder_that_does_not_exist_is_one_usage_line(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/sections/test_01_hello_world.py",
+                           "--grade", str(tmp_path / "missing")], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "--grade" in done.stderr and "expected 'work', 'examples' or a folder" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout and "pluggy" not in done.stderr + done.stdout

@@ -119,6 +119,7 @@ def _info(item: pytest.Item) -> CheckInfo | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "see(heading): the lesson subsection a failing check points the learner to")
+    sources(config)  # a --grade that names no folder is a usage error now, said in one line, not a collection error
     if getattr(config.option, "dist", "no") == "load":  # pytest-xdist's -n: keep each section on one worker,
         config.option.dist = "loadgroup"  # so its scripts run once, not once per worker
 
