@@ -70,12 +70,12 @@ def _snapshot(root: Path) -> dict[str, str]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Guard `make test` (the section suites grade the references): the xdist controller, or a run without
-    xdist, and never a run that grades the learner's work/, whose scripts may save files there."""
+    """Guard `make test` (the section suites grade the references only): the xdist controller, or a run without
+    xdist; never a run that grades work/ or a folder of the user's, whose files they may be saving meanwhile."""
     config = session.config
-    grading_work = "work" in (config.getoption("grade") or ["work"])
+    references_only = set(config.getoption("grade") or ["work"]) == {"examples"}
     reporter = config.pluginmanager.get_plugin("terminalreporter")  # none in a run the grader starts itself
-    if not grading_work and reporter is not None and not hasattr(config, "workerinput"):
+    if references_only and reporter is not None and not hasattr(config, "workerinput"):
         config.stash[_BEFORE] = _snapshot(ROOT)
 
 
