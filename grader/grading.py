@@ -9,7 +9,7 @@ import pytest
 
 from .suite import Section
 from .suite.catalog import suite_path
-from .suite.plugin import check_of, verdicts
+from .suite.plugin import check_of, deselect, verdicts
 from .suite.runs import GradingError
 
 __all__ = ["CheckResult", "GradingError", "SectionResult", "grade"]
@@ -67,14 +67,11 @@ class _Chosen:
 
     @pytest.hookimpl(trylast=True)  # after the course plugin has named each check
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        kept, dropped = [], []
-        for item in items:
-            found = check_of(item)
-            chosen = found is None or found[0] not in self.checks or found[1] in self.checks[found[0]]
-            (kept if chosen else dropped).append(item)
-        if dropped:
-            config.hook.pytest_deselected(items=dropped)
-            items[:] = kept
+        deselect(config, items, self._chosen)
+
+    def _chosen(self, item: pytest.Item) -> bool:
+        found = check_of(item)
+        return found is None or found[0] not in self.checks or found[1] in self.checks[found[0]]
 
 
 def grade(section: Section, *, what: str | list[str] = "work", only: list[str] | None = None,

@@ -4,7 +4,7 @@ verdicts worded for a learner (never a grader traceback)."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -124,19 +124,24 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.dist = "loadgroup"  # so its scripts run once, not once per worker
 
 
+def deselect(config: pytest.Config, items: list[pytest.Item], keep: Callable[[pytest.Item], bool]) -> None:
+    """Keep the collected tests `keep` accepts, and report the others as deselected, as `-k` does."""
+    kept = [item for item in items if keep(item)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not keep(item)])
+        items[:] = kept
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    only = {name.removeprefix("work/") for name in config.getoption("grade_file") or []}
-    kept, dropped = [], []
     for item in items:
         info = _info(item)
         if info is not None:
             item.stash[_INFO] = info
             # xdist keeps a section's tests on one worker, so its runs happen once
             item.add_marker(pytest.mark.xdist_group(f"section-{info.section}"))
-        (dropped if only and (info is None or info.work not in only) else kept).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    only = {name.removeprefix("work/") for name in config.getoption("grade_file") or []}
+    if only:
+        deselect(config, items, lambda item: _INFO in item.stash and item.stash[_INFO].work in only)
 
 
 def _assertion_text(error: AssertionError) -> str:

@@ -97,7 +97,7 @@ def _object(request: LoggedRequest) -> dict[str, Any]:
 
 
 def _crashed(ev: Evidence) -> str:
-    return ev.last_error() if "Traceback (most recent call last)" in ev.run.stderr else ""
+    return ev.last_error() if ev.run.crashed else ""
 
 
 def _prints_fields(ev: Evidence, interaction: str, what: str, how: str) -> None:
