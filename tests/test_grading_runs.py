@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import load
 from grader.grading import grade
 from grader.suite import catalog, runs
 
@@ -51,10 +52,10 @@ def test_a_stream_the_endpoint_fell_behind_on_is_run_again(tmp_path: Path, monke
 
 
 def test_a_time_limit_stretches_with_the_load_but_not_forever(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runs.paths, "cores", lambda: 2)
-    for load, expected in ((0.5, 20.0), (2.0, 20.0), (6.0, 60.0), (40.0, 20.0 * runs.STRETCH)):
-        monkeypatch.setattr(runs.os, "getloadavg", lambda load=load: (load, load, load))
-        assert runs.time_limit(20.0) == expected
+    monkeypatch.setattr(load.paths, "cores", lambda: 2)
+    for average, expected in ((0.5, 20.0), (2.0, 20.0), (6.0, 60.0), (40.0, 20.0 * load.STRETCH)):
+        monkeypatch.setattr(load.os, "getloadavg", lambda average=average: (average, average, average))
+        assert load.stretched(20.0) == expected
 
 
 def test_grading_a_folder_that_does_not_exist_is_one_usage_line(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import uvicorn
 
+from ..load import stretched
 from . import config, recordings, screen
 from .app import DroppedByRecording, EndpointApp
 from .session import Session
@@ -94,7 +95,7 @@ class Endpoint:
 
     def start(self) -> Endpoint:
         self._thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + stretched(10)
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the recorded endpoint did not start")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import paths
+from ..load import stretched
 from ..checks import CheckFailed, Evidence
 from ..endpoint import Endpoint, Variant, harmony, load_recordings
 from ..endpoint.recordings import RecordingError, RecordingFile
@@ -61,16 +62,6 @@ def apply_diff(diff: Path, folder: Path) -> None:
 # pauses is not what the checks judge (a 1 s read timeout may fire on a stream meant to flow), so the run is repeated.
 LATE = 0.3
 ATTEMPTS = 3
-
-STRETCH = 5.0  # at most: a hanging script is still stopped within minutes however busy the machine
-
-
-def time_limit(declared: float) -> float:
-    """A file's time limit, stretched on a machine with more work waiting than cores (the load average): the limit
-    guards against hangs, and must not stop a script that is only waiting for a CPU."""
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return declared * min(STRETCH, max(1.0, load / paths.cores()))
-
 
 RunKey = tuple[Source, str, int]  # what is graded, the learner file, the scenario (0: the plain run)
 
@@ -195,7 +186,7 @@ class _SectionRuns:
             session = endpoint.new_session(pace=endpoints.pace if run.file.pace is None else run.file.pace)
             settings = {"OPENAI_BASE_URL": endpoint.base_url, "OPENAI_API_KEY": session.api_key,
                         "MODEL": endpoint.app.model, **(run.scenario_def.env if run.scenario_def else {})}
-            result = run_script(script, place.cwd, settings, timeout=time_limit(run.file.timeout), stdin=stdin)
+            result = run_script(script, place.cwd, settings, timeout=stretched(run.file.timeout), stdin=stdin)
             if attempt == ATTEMPTS or max((r.late for r in session.requests()), default=0.0) <= LATE:
                 break
         source = (place.cwd / script).read_text(encoding="utf-8", errors="replace")
