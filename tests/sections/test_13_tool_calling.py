@@ -20,8 +20,8 @@ from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
 
 CALC_QUESTION = (paths.EXAMPLES / "13" / "calculator.txt").read_text(encoding="utf-8")
-INJECTION = "Add 2 and (print('INJECTED') or 3).\n"
-UNKNOWN = "Delete the file notes.txt for me, then add 2 and 2.\n"
+INJECTION = (paths.EXAMPLES / "13" / "injection.txt").read_text(encoding="utf-8")
+UNKNOWN = (paths.EXAMPLES / "13" / "unknown.txt").read_text(encoding="utf-8")
 WEATHER = {"Lisbon": (19, "sunny"), "Oslo": (-3, "light snow"), "Nairobi": (24, "cloudy")}
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")  # the names OpenAI's API accepts for a function
 REFUSED = re.compile(r"unknown|not (?:offered|allowed|available|permitted|supported|a known)|refus|reject|unavailable|"
