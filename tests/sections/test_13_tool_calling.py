@@ -341,7 +341,12 @@ def test_reasoning_back_prints_prompt_tokens(reasoning_back: Evidence) -> None:
     """prints the prompt_tokens of both follow-ups"""
     follow = [r for r in reasoning_back.chats() if any(m.get("role") == "tool" for m in r.messages())]
     counts = [int((r.usage() or {}).get("prompt_tokens", 0)) for r in follow]
-    find_values(reasoning_back, "prompt", counts)
+    if len(counts) < 2:
+        raise CheckFailed(f"expected two follow-ups carrying the tool result; your script sent {len(counts)}.")
+    if not find_values(reasoning_back, "prompt", counts):
+        raise CheckFailed(f"expected each follow-up's prompt_tokens from its response ({', '.join(map(str, counts))}), "
+                          f"each next to the word prompt; your script printed:\n{quote_output(reasoning_back.output)}\n"
+                          "Print second.usage.prompt_tokens for each follow-up.")
 
 
 def test_stream_tool_streams(stream_tool: Evidence) -> None:
