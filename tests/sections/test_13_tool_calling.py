@@ -270,7 +270,7 @@ CHOICES = ["auto", "required", "none", {"type": "function", "function": {"name":
 def test_tool_choice_four_settings(tool_choice: Evidence) -> None:
     """sends the same question and tools with tool_choice auto, required, none and get_weather named"""
     chats = tool_choice.chats() or [tool_choice.one(CHAT, "a chat request")]
-    sent = [r.body.get("tool_choice", "(unset)") if isinstance(r.body, dict) else None for r in chats]
+    sent = [r.body.get("tool_choice", "auto") if isinstance(r.body, dict) else None for r in chats]  # unset: auto
     missing = [c for c in CHOICES if c not in sent]
     if missing:
         raise CheckFailed(f"expected one request for each tool_choice: {json.dumps(CHOICES)}; your script sent "
