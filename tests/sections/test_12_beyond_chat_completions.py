@@ -19,6 +19,7 @@ from grader.checks.common import (
     by_sdk,
     find_value,
     printed_with_error,
+    sends_key,
     sends_model_from_env,
     squash,
     text_spots,
@@ -134,8 +135,9 @@ def _printed_alone(ev: Evidence, answer: str, noise: list[str], where: str) -> N
     if any(not any(n and squash(n) in line for n in noise) for line in lines):
         return
     if lines:
-        raise CheckFailed(f"expected the answer on its own, {quote(answer, 100)!r}; your script printed it only "
-                          f"with the markers or the reasoning around it:\n{quote_output(ev.output)}\n{where}")
+        raise CheckFailed(f"expected the answer this run's response holds, {quote(answer, 100)!r}, on its own; your "
+                          f"script printed it only with the markers or the reasoning around it:\n"
+                          f"{quote_output(ev.output)}\n{where}")
     raise CheckFailed(f"expected the answer this run's response holds, {quote(answer, 120)!r}, in your output; "
                       f"your script printed:\n{printed_with_error(ev)}\n{where}")
 
@@ -149,6 +151,11 @@ def test_raw_posts_prompt(raw_completion: Evidence) -> None:
                           "/v1/chat/completions, which renders the messages for you. This step writes the "
                           "prompt by hand: POST it to f\"{BASE_URL}/completions\".")
     _prompt_of(raw_completion)
+
+
+def test_raw_sends_key(raw_completion: Evidence) -> None:
+    """sends the key from OPENAI_API_KEY as a Bearer token"""
+    sends_key(raw_completion, COMPLETIONS)
 
 
 def test_raw_prompt_is_harmony(raw_completion: Evidence) -> None:
@@ -315,11 +322,11 @@ def test_roundtrip_says_differ(roundtrip_tokens_marker: Evidence) -> None:
 def test_roundtrip_names_special_tokens(roundtrip_tokens: Evidence) -> None:
     """prints each special token's id with its name"""
     ids = _rendered(roundtrip_tokens).response["tokens"]
-    lines = roundtrip_tokens.output.splitlines()
     for token in dict.fromkeys(t for t in ids if t >= FIRST_SPECIAL):
         name = encoding().decode([token])
-        if not any(re.search(rf"(?<!\d){token}(?!\d)", line) and name in line for line in lines):
-            raise CheckFailed(f"expected special token {token} printed with its name, {name}, on one line; your "
+        near = rf"(?<!\d){token}(?!\d)\D{{0,40}}?{re.escape(name)}|{re.escape(name)}\D{{0,40}}?(?<!\d){token}(?!\d)"
+        if not re.search(near, roundtrip_tokens.output):  # on one line, or as neighbours in a printed JSON object
+            raise CheckFailed(f"expected special token {token} printed next to its name, {name}; your "
                               f"script printed:\n{quote_output(roundtrip_tokens.output)}\nAsk /tokenize for "
                               "\"return_token_strs\": true and print each id >= 200000 next to its string.")
 
