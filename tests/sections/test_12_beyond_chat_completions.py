@@ -24,6 +24,7 @@ from grader.checks.common import (
     squash,
     text_spots,
 )
+from grader.endpoint import config
 from grader.endpoint.harmony import encoding
 from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
@@ -77,7 +78,7 @@ def _as_chat_renders(prompt: str) -> list[int]:
     system = next((text for role, text in found if role == "system"), "")
     date = re.search(r"Current date: (\d{4}-\d{2}-\d{2})", system)
     effort = re.search(r"Reasoning: (low|medium|high)", system)
-    content = hm.SystemContent.new().with_conversation_start_date(date.group(1) if date else "2026-11-21")
+    content = hm.SystemContent.new().with_conversation_start_date(date.group(1) if date else config.SYSTEM_START_DATE)
     messages = [hm.Message.from_role_and_content(
         hm.Role.SYSTEM, content.with_reasoning_effort(EFFORTS[effort.group(1) if effort else "medium"]))]
     for role, text in found:
