@@ -125,6 +125,9 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "10"): ("wrong", NO_RIGHT),
     (12, "10"): ("wrong", "no Section 10 step handles a server error; a template that crashes on a ticket holding "
                           "braces is the one crash its steps meet"),
+    (4, "12"): ("right", "no step requires an order of its own: the round trip's calls depend on each other, and the "
+                         "special tokens, prompt and verdict may be printed in any order"),
+    (8, "12"): ("wrong", NO_RIGHT),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
 MISSING: dict[tuple[int, str], str] = {}

@@ -299,7 +299,9 @@ class EndpointApp:
         finish = "length" if len(tokens) > budget else "stop"
         if finish == "length":
             tokens = tokens[:budget]
-        if semantic or finish == "length":
+        if semantic and parsed.skip_special_tokens is False:  # the detokenizer leaves out only the EOS that stopped it
+            text = harmony.decode(tokens if finish == "length" else tokens[:-1])
+        elif semantic or finish == "length":
             text = generation.visible_text(tokens) if semantic else harmony.decode(tokens)
         usage = wire.Usage(prompt_tokens, len(tokens), 0)
         return JSONBody(200, self.served(wire.text_completion(completion_id, created, text, finish, usage)))

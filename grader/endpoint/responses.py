@@ -7,7 +7,6 @@ and `background` is refused.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any, Literal
 
 import openai_harmony as hm
@@ -68,7 +67,7 @@ def _invalid(message: str, param: str, status: int = 400) -> validation.Rejected
     return validation.Rejected(status, wire.error(message, "invalid_request_error", status, param))
 
 
-def check(body: dict[str, Any], parsed: ResponsesRequest) -> None:
+def check(body: dict[str, Any], parsed: ResponsesRequest, served: str = config.SERVED_MODEL) -> None:
     """The request model's validators, then `_check_model`, `_validate_create_responses_input` and the
     previous-response lookup of `_create_responses`, in that order."""
     if body.get("background") and not body.get("store", True):
@@ -79,7 +78,7 @@ def check(body: dict[str, Any], parsed: ResponsesRequest) -> None:
         raise validation.vllm_error("Tool choice 'required' must be specified with 'tools' parameter.", "tool_choice")
     if not parsed.tools and isinstance(parsed.tool_choice, dict) and parsed.tool_choice.get("type") in ("function", "custom"):
         raise validation.vllm_error("Tool choice 'function' not found in 'tools' parameter.", "tool_choice")
-    validation.check_model(parsed.model)
+    validation.check_model(parsed.model, served)
     if "message.output_text.logprobs" in (parsed.include or []):
         raise _invalid("logprobs are not supported with gpt-oss models", "logprobs")
     if parsed.store and parsed.background:
@@ -222,7 +221,8 @@ def _tool_echo(tool: dict[str, Any]) -> dict[str, Any]:
 
 
 def response_object(parsed: ResponsesRequest, response_id: str, created: int, max_tokens: int,
-                    out: list[wire.JSON], status: str, used: wire.JSON | None) -> wire.JSON:
+                    out: list[wire.JSON], status: str, used: wire.JSON | None,
+                    model: str = config.SERVED_MODEL) -> wire.JSON:
     """`ResponsesResponse.from_request`, in the model's field order."""
     return {
         "id": response_id,
@@ -230,7 +230,7 @@ def response_object(parsed: ResponsesRequest, response_id: str, created: int, ma
         "incomplete_details": {"reason": "max_output_tokens"} if status == "incomplete" else None,
         "instructions": parsed.instructions,
         "metadata": parsed.metadata,
-        "model": config.SERVED_MODEL,
+        "model": model,
         "object": "response",
         "output": out,
         "parallel_tool_calls": True if parsed.parallel_tool_calls is None else parsed.parallel_tool_calls,
@@ -274,17 +274,17 @@ async def create(app: EndpointApp, body: Any, request: Request, entry: LoggedReq
     """`create_responses`: validate, render, then answer with the recorded reply (JSON or events)."""
     parsed = validation.parse(ResponsesRequest, body)
     assert isinstance(parsed, ResponsesRequest)
-    check(body, parsed)
+    check(body, parsed, app.model)  # a variant server serves its own name, clock and wording
     prompt = prompt_tokens(conversation(parsed))
     max_tokens = budget(parsed, len(prompt))
     recorded, _ = app._find(entry)
     response_id = parsed.request_id or f"resp_{wire.random_id()}"
-    created = int(time.time())
+    created = int(app.now())
     if recorded.delay_s:
         await app._stall(request, recorded.delay_s, entry)
     if recorded.reply is None:
         return app._literal(recorded, entry, response_id, created, len(prompt))
-    reply = recorded.reply
+    reply = app.reply(recorded.reply)
     calls = tuple(generation.GeneratedToolCall(c.name, generation.arguments_text(c.arguments)) for c in reply.tool_calls)
     tokens = list(generation.completion_tokens(reply.reasoning, reply.content, calls))
     names = frozenset(t.get("name", "") for t in parsed.tools if t.get("type") == "function")
@@ -295,13 +295,13 @@ async def create(app: EndpointApp, body: Any, request: Request, entry: LoggedReq
         out = output(reading, names, streamed)
         status = ("incomplete" if finish == "length" else "completed") if out else "incomplete"
         used = usage(len(prompt), min(len(tokens), max_tokens), reading.reasoning_tokens)
-        return response_object(parsed, response_id, created, max_tokens, out, status, used)
+        return response_object(parsed, response_id, created, max_tokens, out, status, used, app.model)
 
     if not parsed.stream:
         from .app import JSONBody
 
         return JSONBody(recorded.status, final(None), recorded.headers)
-    initial = response_object(parsed, response_id, created, max_tokens, [], "in_progress", None)
+    initial = response_object(parsed, response_id, created, max_tokens, [], "in_progress", None, app.model)
     state = StreamingState(names)
     events = [{"response": initial, "sequence_number": -1, "type": "response.created"},
               {"response": initial, "sequence_number": -1, "type": "response.in_progress"},

@@ -51,6 +51,7 @@ class CompletionRequest(BaseModel):
     model: str | None = None
     max_tokens: int | None = 16
     stream: bool | None = False
+    skip_special_tokens: bool | None = None  # None: vLLM's default, True (no generation_config sets it for gpt-oss)
 
 
 class TokenizeRequest(BaseModel):

@@ -38,3 +38,16 @@ def test_raw_prompt_default_budget_is_16(client, post) -> None:
     completion = client.completions.create(model=MODEL, prompt=prompt)
     assert completion.choices[0].finish_reason == "length" and completion.usage.completion_tokens == 16
     assert "analysisUser asks 2+2. Answer 4.assistantfinal2 + 2 = 4.".startswith(completion.choices[0].text)
+
+
+def test_skip_special_tokens_false_keeps_the_markers(client, post) -> None:
+    """CompletionRequest.skip_special_tokens=False reaches the detokenizer: the harmony markers stay in `text`, and
+    only the <|return|> that stopped generation (an EOS id of gpt-oss's generation_config) is left out of it."""
+    tokens = post("/tokenize", {"model": MODEL, "messages": QUESTION}).json()["tokens"]
+    prompt = post("/detokenize", {"model": MODEL, "tokens": tokens}).json()["prompt"]
+    completion = client.completions.create(model=MODEL, prompt=prompt, max_tokens=200,
+                                           extra_body={"skip_special_tokens": False})
+    assert completion.choices[0].text == ("<|channel|>analysis<|message|>User asks 2+2. Answer 4.<|end|><|start|>"
+                                          "assistant<|channel|>final<|message|>2 + 2 = 4.")
+    assert completion.usage.completion_tokens == client.chat.completions.create(
+        model=MODEL, messages=QUESTION).usage.completion_tokens

@@ -90,3 +90,20 @@ def test_the_variant_has_its_own_fingerprint(both: tuple[Endpoint, Endpoint]) ->
     usual, varied = both
     assert _train(usual).json()["system_fingerprint"] == config.SYSTEM_FINGERPRINT
     assert _train(varied).json()["system_fingerprint"] == VARIANT.fingerprint != config.SYSTEM_FINGERPRINT
+
+
+def test_the_variant_serves_responses_under_its_own_name() -> None:
+    """/v1/responses on the variant: its served name in `model`, its clock in `created_at`, its other wording, and
+    the usual name refused."""
+    recording = ROOT / "recordings/12-beyond-chat-completions.json"
+    with Endpoint(load_recordings([recording]), variant=VARIANT) as varied:
+        key = varied.new_session().api_key
+        body = {"model": VARIANT.model, "input": "What does HTTP status 404 mean?"}
+        url, headers = varied.base_url + "/responses", {"Authorization": f"Bearer {key}"}
+        answer = requests.post(url, json=body, headers=headers, timeout=10).json()
+        refused = requests.post(url, json={**body, "model": config.SERVED_MODEL}, headers=headers, timeout=10)
+    assert answer["model"] == VARIANT.model
+    assert abs(answer["created_at"] - (time.time() + VARIANT.clock_shift_s)) < 120
+    variant = json.loads(recording.read_text())["interactions"][4]["response"]["reply"]["variant"]["content"]
+    assert answer["output"][-1]["content"][0]["text"] == variant
+    assert refused.status_code == 404
