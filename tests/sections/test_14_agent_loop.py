@@ -187,7 +187,7 @@ def runs_to_answer(ev: Evidence, steps: int) -> list[LoggedRequest]:
 
 def test_agent_offers_tools(agent: Evidence) -> None:
     """offers get_order and track_parcel as tools in every request"""
-    for number, request in enumerate(_answered(agent), start=1):
+    for number, request in enumerate(agent.chats() or _answered(agent), start=1):
         tools = request.body.get("tools") if isinstance(request.body, dict) else None
         names = {(t.get("function") or {}).get("name") for t in tools or [] if isinstance(t, dict)}
         if not TOOL_NAMES <= names:
@@ -207,12 +207,11 @@ def test_agent_stops_on_answer(agent: Evidence) -> None:
 
 def test_agent_errors_as_results(agent_errors: Evidence) -> None:
     """turns an unknown tool, invalid arguments and a tool that raises into error results the model reads"""
+    follows_history(agent_errors, agent_errors.chats() or _answered(agent_errors), CANCEL)
     if agent_errors.run.exit_code not in (0, None) and agent_errors.last_error():
         raise CheckFailed(f"expected the script to survive the failing tool calls; it stopped with "
                           f"{quote(agent_errors.last_error(), 160)}. Catch the error in run_tool and return it as "
                           "the tool's result.")
-    chats = agent_errors.chats() or _answered(agent_errors)
-    follows_history(agent_errors, chats, CANCEL)
     replies_printed_once(agent_errors, runs_to_answer(agent_errors, 4)[-1:])
 
 
@@ -230,11 +229,6 @@ def test_agent_stops_on_answer_variant(agent_variant: Evidence) -> None:
 
 def test_budget_stops_at_limit(agent_budget: Evidence) -> None:
     """stops after 5 requests against a model that never stops asking for tools"""
-    chats = agent_budget.chats()
-    if agent_budget.run.timed_out:
-        raise CheckFailed(f"your script was still looping when the grader stopped it, after {len(chats)} requests: "
-                          f"the model keeps asking for tools, so only a step limit ends the loop. Stop after "
-                          f"{MAX_STEPS} requests (MAX_STEPS = {MAX_STEPS}).")
     chats = _answered(agent_budget)
     follows_history(agent_budget, chats, WATCH)
     if len(chats) != MAX_STEPS:
@@ -310,7 +304,7 @@ def test_trace_token_counts(agent_trace: Evidence) -> None:
         wanted = (usage.get("prompt_tokens"), usage.get("completion_tokens"))
         if shown != wanted:
             raise CheckFailed(f"expected record {number} to hold prompt_tokens {wanted[0]} and completion_tokens "
-                              f"{wanted[1]}, from response {number}'s usage; it holds {json.dumps(record)[:200]}. "
+                              f"{wanted[1]}, from response {number}'s usage; it holds {shown[0]} and {shown[1]}. "
                               "Read response.usage at each step.")
 
 
