@@ -122,6 +122,8 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "10"): ("wrong", NO_RIGHT),
     (12, "10"): ("wrong", "no Section 10 step handles a server error; a template that crashes on a ticket holding "
                           "braces is the one crash its steps meet"),
+    (6, "14"): ("n/a", "no Section 14 step asks for a particular client: requests and the SDK both pass"),
+    (8, "14"): ("wrong", NO_RIGHT),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
 MISSING: dict[tuple[int, str], str] = {}

@@ -114,9 +114,10 @@ def _answered(ev: Evidence) -> list[LoggedRequest]:
     refused = next((r for r in chats if r.status != 200), None)
     if refused is not None:
         number = chats.index(refused) + 1
+        lost = (" A step whose history is incomplete or out of order is a conversation the model was never shown."
+                if refused.miss else "")
         raise CheckFailed(f"the server answered request {number} with {refused.status}: "
-                          f"{quote(str(refused.response), 220)}. A step whose history is incomplete or out of order "
-                          "is a conversation the model was never shown.")
+                          f"{quote(str(refused.response), 220)}.{lost}")
     return chats
 
 
