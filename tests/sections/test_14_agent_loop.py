@@ -35,8 +35,10 @@ ERROR = re.compile(r"error|fail|unknown|invalid|not found|no such|no tool|not al
                    r"missing|exception|does ?n[o']t exist|not exist|cannot|can't|declin|refus|denied|reject|"
                    r"KeyError|TypeError", re.IGNORECASE)
 REFUSED = re.compile(r"declin|refus|denied|not allowed|did ?n[o']t allow|not approved|not confirmed|cancel|"
-                     r"\bno\b|nothing|not sent|was not|wasn't|skipped|blocked", re.IGNORECASE)
-STOPPED = re.compile(r"limit|budget|stop|gave up|give up|ran out|run out|maximum|\bmax|exceed|reached|too many",
+                     r"\bno\b|nothing|not sent|was not|wasn't|skipped|blocked|not permitted|permission|abort|"
+                     r"reject|disallow|veto", re.IGNORECASE)
+STOPPED = re.compile(r"limit|budget|stop|gave up|give up|giving up|ran out|run out|out of|maximum|\bmax|exceed|"
+                     r"reached|too many|exhaust|halt|abort",
                      re.IGNORECASE)
 # what each recorded call's real result must hold (the lesson's data), or None for a call that must fail
 RESULTS: dict[tuple[str, str], tuple[str, ...] | None] = {
@@ -257,13 +259,15 @@ def test_budget_finishes_short_tasks(agent_budget_orders: Evidence) -> None:
 # --- agent_trace.py --------------------------------------------------------------------------------------------------
 
 def _records(ev: Evidence) -> list[dict[str, Any]]:
+    """The JSON objects printed one per line (after an input() prompt such as "You: " on the same line, too)."""
     found = []
     for line in ev.output.splitlines():
+        start = line.find("{")
         try:
-            value = json.loads(line)
+            value, end = json.JSONDecoder().raw_decode(line, start) if start >= 0 else (None, 0)
         except ValueError:
             continue
-        if isinstance(value, dict):
+        if isinstance(value, dict) and not line[end:].strip():
             found.append(value)
     return found
 
@@ -340,13 +344,18 @@ def _email_result(ev: Evidence) -> str:
     return text_of(later[0].get("content"))
 
 
-def test_confirm_no_means_no(agent_confirm: Evidence, agent_confirm_yes: Evidence) -> None:
-    """asks before send_email and, told n, tells the model it was not allowed instead of sending"""
-    refused, sent = _email_result(agent_confirm), _email_result(agent_confirm_yes)
+def _refused(ev: Evidence, allowed: Evidence, when: str) -> None:
+    """The run sent back a refusal for send_email, not what the run answered y sent."""
+    refused, sent = _email_result(ev), _email_result(allowed)
     if refused.strip() == sent.strip() or not REFUSED.search(refused):
-        raise CheckFailed(f"answered n, your script sent the model {quote(refused, 120)!r} as send_email's result "
+        raise CheckFailed(f"{when}, your script sent the model {quote(refused, 120)!r} as send_email's result "
                           f"(answered y: {quote(sent, 80)!r}). Ask first (input()) and, unless the answer is y, "
                           "return a result that says the user did not allow it, without calling send_email.")
+
+
+def test_confirm_no_means_no(agent_confirm: Evidence, agent_confirm_yes: Evidence) -> None:
+    """asks before send_email and, told n, tells the model it was not allowed instead of sending"""
+    _refused(agent_confirm, agent_confirm_yes, "answered n")
     replies_printed_once(agent_confirm, agent_confirm.chats()[-1:])
 
 
@@ -364,10 +373,7 @@ def test_confirm_end_of_input(agent_confirm_eof: Evidence, agent_confirm_yes: Ev
     if agent_confirm_eof.run.exit_code not in (0, None) and "EOFError" in agent_confirm_eof.last_error():
         raise CheckFailed("with nothing left to read, input() raised EOFError and your script crashed: catch "
                           "EOFError and treat it as no.")
-    refused, sent = _email_result(agent_confirm_eof), _email_result(agent_confirm_yes)
-    if refused.strip() == sent.strip() or not REFUSED.search(refused):
-        raise CheckFailed(f"with no answer to read, your script sent the model {quote(refused, 120)!r} as "
-                          "send_email's result: no answer must mean no.")
+    _refused(agent_confirm_eof, agent_confirm_yes, "with no answer to read")
 
 
 # --- challenge: a token budget ----------------------------------------------------------------------------------------
