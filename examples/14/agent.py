@@ -40,7 +40,8 @@ def run_tool(name: str, arguments: str) -> str:
     if name not in TOOLS:
         return json.dumps({"error": f"there is no tool called {name}"})
     try:
-        result = TOOLS[name](**json.loads(arguments))
+        function = TOOLS[name]
+        result = function(**json.loads(arguments))
     except Exception as error:
         return json.dumps({"error": f"{name} failed: {type(error).__name__}: {error}"})
     return json.dumps(result)

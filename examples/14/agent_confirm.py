@@ -62,7 +62,8 @@ def run_tool(name: str, arguments: str) -> str:
     if name in ACTS_ON_THE_WORLD and not allowed(name, arguments):
         return json.dumps({"error": f"the user did not allow {name}: nothing was done"})
     try:
-        result = TOOLS[name](**json.loads(arguments))
+        function = TOOLS[name]
+        result = function(**json.loads(arguments))
     except Exception as error:
         return json.dumps({"error": f"{name} failed: {type(error).__name__}: {error}"})
     return json.dumps(result)
