@@ -90,6 +90,8 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (6, "07"): ("n/a", "no Section 07 step asks for a particular client: requests and the SDK both pass"),
     (6, "11"): ("right", "no Section 11 step asks for a particular client, so none can be the wrong one; a client "
                          "with another face (a requests.Session with its own User-Agent) still passes"),
+    (6, "13"): ("right", "no Section 13 step asks for a particular client, so none can be the wrong one; a client "
+                         "with another face (a requests.Session with its own User-Agent) still passes"),
     (7, "01"): ("right", "the lesson asks for a pirate's style, not the word 'pirate': nothing to reject"),
     (7, "02"): ("n/a", "issue 15's trial found no form left open in Section 02 that a check decided"),
     (7, "03"): ("right", "the earlier answer may be written in or generated: nothing to reject"),
@@ -110,6 +112,7 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "08"): ("wrong", NO_RIGHT),
     (8, "09"): ("wrong", NO_RIGHT),
     (8, "11"): ("wrong", NO_RIGHT),
+    (8, "13"): ("wrong", NO_RIGHT),
     (10, "03"): ("right", "Section 03 has no key check of its own (Sections 01-02 teach reading the settings): a "
                           "typed-in key is refused with 401 and fails the checks that read a response"),
     (11, "01"): ("n/a", "Section 01 prints only the reply (class 2), token counts (class 3) and model ids (class 1)"),

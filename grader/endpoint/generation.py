@@ -38,7 +38,8 @@ def completion_tokens(reasoning: str | None, content: str | None,
     """The tokens gpt-oss generates after the prompt's closing `<|start|>assistant`.
 
     `<|channel|>analysis<|message|>…<|end|>`, then either
-    `<|start|>assistant<|channel|>final<|message|>…<|return|>` or tool calls ending in `<|call|>`. With
+    `<|start|>assistant<|channel|>final<|message|>…<|return|>` or tool calls ending in `<|call|>`, after a
+    preamble (`<|start|>assistant<|channel|>commentary<|message|>…<|end|>`) when the reply has content too. With
     `json_answer` (a request with a JSON response_format) the final header is `final <|constrain|>json`, one of the
     two the structural tag of `_adjust_output_format` (vllm/parser/harmony.py) admits before the answer; the other,
     `final json`, is two tokens shorter. The recorded endpoint writes the first.
@@ -47,6 +48,8 @@ def completion_tokens(reasoning: str | None, content: str | None,
     rendered: list[int] = []
     if reasoning is not None:
         rendered += enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, reasoning).with_channel("analysis"))
+    if content is not None and tool_calls:  # a preamble: commentary without a recipient, read back as content
+        rendered += enc.render(hm.Message.from_role_and_content(hm.Role.ASSISTANT, content).with_channel("commentary"))
     for call in tool_calls:
         rendered += enc.render(
             hm.Message.from_role_and_content(hm.Role.ASSISTANT, call.arguments)

@@ -59,9 +59,16 @@ def _developer(instructions: str | None, tools: list[dict[str, Any]] | None) -> 
     return hm.Message.from_role_and_content(hm.Role.DEVELOPER, content)
 
 
+def _reasoning(message: dict[str, Any]) -> Any:
+    """The reasoning vLLM reads back: `reasoning`, or the deprecated `reasoning_content` when `reasoning` is unset
+    (`ChatCompletionRequest._normalize_messages_before` renames it)."""
+    reasoning = message.get("reasoning")
+    return message.get("reasoning_content") if reasoning is None else reasoning
+
+
 def _assistant(message: dict[str, Any]) -> list[hm.Message]:
     out: list[hm.Message] = []
-    reasoning = message.get("reasoning")
+    reasoning = _reasoning(message)
     text = _flatten(message.get("content"))
     calls = message.get("tool_calls") or []
     if calls:

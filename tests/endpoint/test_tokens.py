@@ -64,6 +64,16 @@ CASES = {
         # oss-harmony writes the recipient after the channel; vLLM turns only assistant tool-call headers back
         "<|start|>functions.get_weather<|channel|>commentary to=assistant<|message|>18C<|end|><|start|>assistant",
     ),
+    "reasoning_content, the deprecated name vLLM renames to reasoning when reasoning is unset": (
+        {"messages": [{"role": "user", "content": "Weather?"},
+                      {"role": "assistant", "content": None, "reasoning_content": "Need the tool.",
+                       "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+                      {"role": "tool", "tool_call_id": "c1", "content": "18C"}]},
+        system() + "<|start|>user<|message|>Weather?<|end|>"
+        "<|start|>assistant<|channel|>analysis<|message|>Need the tool.<|end|>"
+        "<|start|>assistant to=functions.f<|channel|>commentary json<|message|>{}<|call|>"
+        "<|start|>functions.f<|channel|>commentary to=assistant<|message|>18C<|end|><|start|>assistant",
+    ),
 }
 
 

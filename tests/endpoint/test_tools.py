@@ -9,7 +9,7 @@ import re
 import openai
 import pytest
 
-from grader.endpoint import config
+from grader.endpoint import config, harmony
 
 MODEL = config.SERVED_MODEL
 TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Weather in a city",
@@ -46,6 +46,20 @@ def test_parallel_calls_and_parallel_tool_calls_false(client) -> None:
     one = client.chat.completions.create(model=MODEL, messages=TWO, tools=TOOLS, parallel_tool_calls=False)
     assert [c.function.arguments for c in one.choices[0].message.tool_calls] == ['{"city": "Paris"}']
     assert one.usage.completion_tokens == both.usage.completion_tokens  # the model still wrote both
+
+
+def test_a_preamble_is_content_beside_the_calls(client) -> None:
+    """_SegmentType: commentary without a recipient is content; its frame and text count as completion tokens."""
+    asked = [{"role": "user", "content": "Weather in Paris first?"}]
+    reply = client.chat.completions.create(model=MODEL, messages=asked, tools=TOOLS)
+    plain = client.chat.completions.create(model=MODEL, messages=ONE, tools=TOOLS)
+    message = reply.choices[0].message
+    assert message.content == "Checking Paris." and message.tool_calls[0].function.name == "get_weather"
+    assert reply.choices[0].finish_reason == "tool_calls"
+    preamble = "<|start|>assistant<|channel|>commentary<|message|>Checking Paris.<|end|>"
+    extra = len(harmony.encoding().encode(preamble, allowed_special="all"))
+    reasoning = reply.usage.completion_tokens_details.reasoning_tokens - plain.usage.completion_tokens_details.reasoning_tokens
+    assert reply.usage.completion_tokens - plain.usage.completion_tokens == extra + reasoning
 
 
 def test_streamed_calls_assemble_in_the_sdk(client) -> None:
