@@ -13,7 +13,8 @@ from .quote import quote_body, quote_output
 
 # a traceback's exception line: "json.decoder.JSONDecodeError: Expecting value: ...", "KeyboardInterrupt"
 EXCEPTION_LINE = re.compile(r"(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?::\s|:?$)")
-FURTHER = "For further information visit"  # pydantic's link under each error, which says nothing of the error
+FURTHER = "For further information visit"
+RUNAWAY = 25  # requests in one run that no lesson step sends: a loop without a bound  # pydantic's link under each error, which says nothing of the error
 
 
 class CheckFailed(Exception):
@@ -75,6 +76,10 @@ class Evidence:
             return (f"Its last request was answered {last.status} and it sent nothing in the {idle:.1f} s after: it "
                     "was waiting to retry. Is it sleeping for a Retry-After longer than the time limit, or for a "
                     "backoff that never stops growing? Cap the wait (and the number of tries).")
+        if len(self.requests) >= RUNAWAY:
+            return (f"It had sent {len(self.requests)} requests by then: is it looping without a bound? A loop that "
+                    "calls the model until the model stops asking never ends when the model keeps asking. Bound it "
+                    "with a step limit.")
         if last.finished is None:
             return f"It was still waiting for the answer to its last request, {last.route}."
         return (f"Its last request was answered {last.status}, {idle:.1f} s before it was stopped, and it sent "

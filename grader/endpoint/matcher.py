@@ -170,6 +170,10 @@ def mismatches(match: Match, request: Request, *, first_only: bool = False) -> l
         if is_tool != match.last_is_tool_result:
             problems.append("it needs a tool result as the last message" if match.last_is_tool_result
                             else "it answers before any tool result")
+    if match.tool_results is not None:
+        held = sum(1 for m in messages if m.get("role") == "tool")
+        if held != match.tool_results:
+            problems.append(f"it needs {match.tool_results} tool result(s), the request has {held}")
     if match.response_format is not None:
         fmt = body.get("response_format")
         kind = fmt.get("type") if isinstance(fmt, dict) else "none"

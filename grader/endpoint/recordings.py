@@ -53,6 +53,8 @@ class Match(Strict):
     user_turns: int | None = None
     has_tools: bool | None = None
     last_is_tool_result: bool | None = None
+    tool_results: int | None = Field(default=None, description="how many tool messages the request holds: the step "
+                                                                "of an agent's loop")
     response_format: Literal["json_object", "json_schema", "none"] | None = None
     n: int | None = None
     reasoning_effort: Literal["low", "medium", "high"] | None = None
