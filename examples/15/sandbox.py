@@ -58,7 +58,8 @@ def run_untrusted(code: str) -> dict:
         root = Path(scratch)
         (root / "main.py").write_text(code, encoding="utf-8")
         (root / "work").mkdir()
-        command = [sys.executable, "-I", "-c", SUPERVISOR, json.dumps(LIMITS), sys.executable, "-I", str(root / "main.py")]
+        code_command = [sys.executable, "-I", str(root / "main.py")]
+        command = [sys.executable, "-I", "-c", SUPERVISOR, json.dumps(LIMITS), *code_command]
         if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare"):
             # Root ignores RLIMIT_NPROC: in a pid namespace every process the code starts dies with the supervisor.
             command = ["unshare", "--pid", "--fork", "--kill-child", *command]

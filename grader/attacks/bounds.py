@@ -26,7 +26,7 @@ MEMORY_CAP = 2 * 2**30  # address space of the driver and of each process it sta
 FILE_CAP = 64 * 2**20
 CPU_CAP = 60  # processor seconds per process
 PROCESS_CAP = 150  # processes the driver's user may add
-PER_ATTACK_S = 20.0  # a deadline, stretched on a busy machine: not a timing check, only a bound
+PER_ATTACK_S = 12.0  # a deadline, stretched on a busy machine: not a timing check, only a bound
 POSIX_LIMITS = os.name == "posix"
 
 

@@ -111,7 +111,7 @@ def test_sandbox_demo(sandbox: Evidence) -> None:
 
 
 @attacks("hello", "crash")
-def test_sandbox_result(attacked: AttackReport) -> None:
+def test_sandbox_result(sandbox: Evidence, attacked: AttackReport) -> None:
     """returns stdout, stderr, exit_code and limit for code that runs and for code that fails"""
     hello = result_of(attacked, "hello", "print(6 * 7)")
     if hello["stdout"] != "42\n" or hello["exit_code"] != 0 or hello["limit"] is not None:
@@ -124,7 +124,7 @@ def test_sandbox_result(attacked: AttackReport) -> None:
 
 
 @attacks("where")
-def test_sandbox_own_process(attacked: AttackReport) -> None:
+def test_sandbox_own_process(sandbox: Evidence, attacked: AttackReport) -> None:
     """runs the code in a separate Python process started with -I (isolated mode)"""
     result = result_of(attacked, "where", "code that prints its process id")
     pid = reached(result, "pid")
@@ -138,7 +138,7 @@ def test_sandbox_own_process(attacked: AttackReport) -> None:
 
 
 @attacks("where")
-def test_sandbox_fresh_folder(attacked: AttackReport) -> None:
+def test_sandbox_fresh_folder(sandbox: Evidence, attacked: AttackReport) -> None:
     """runs the code in a fresh, empty working directory"""
     result = result_of(attacked, "where", "code that lists its working directory")
     lines = dict(line.split(" ", 1) for line in result["stdout"].splitlines() if " " in line)
@@ -149,7 +149,7 @@ def test_sandbox_fresh_folder(attacked: AttackReport) -> None:
 
 
 @attacks("quotes")
-def test_sandbox_code_unchanged(attacked: AttackReport) -> None:
+def test_sandbox_code_unchanged(sandbox: Evidence, attacked: AttackReport) -> None:
     """passes the code to Python unchanged: quotes, $ and backticks stay as written"""
     result = result_of(attacked, "quotes", "code whose string holds quotes, $HOME and backticks")
     expected = "it's $HOME, `echo hi` and \"quoted\"\n"
@@ -160,7 +160,7 @@ def test_sandbox_code_unchanged(attacked: AttackReport) -> None:
 
 
 @attacks("environment")
-def test_sandbox_no_key(attacked: AttackReport) -> None:
+def test_sandbox_no_key(sandbox: Evidence, attacked: AttackReport) -> None:
     """keeps OPENAI_API_KEY and the rest of your environment from the code"""
     result = result_of(attacked, "environment", "code that prints os.environ")
     if attacked.secret in result["stdout"] + result["stderr"] or "OPENAI_API_KEY" in result["stdout"]:
@@ -169,14 +169,14 @@ def test_sandbox_no_key(attacked: AttackReport) -> None:
 
 
 @attacks("infinite_loop")
-def test_sandbox_infinite_loop(attacked: AttackReport) -> None:
+def test_sandbox_infinite_loop(sandbox: Evidence, attacked: AttackReport) -> None:
     """stops an infinite loop and reports limit "timeout" or "cpu\""""
     limit_fired(attacked, "infinite_loop", "`while True: pass`", ("timeout", "cpu"),
                 "Wait with a timeout, kill the process group when it passes, and set RLIMIT_CPU.")
 
 
 @attacks("memory_bomb")
-def test_sandbox_memory_bomb(attacked: AttackReport) -> None:
+def test_sandbox_memory_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
     """stops a memory bomb with a memory limit and reports limit "memory\""""
     result = limit_fired(attacked, "memory_bomb", f"code that allocates {MEMORY_MIB} MiB", ("memory",),
                          "Set RLIMIT_AS in the child and report MemoryError as 'memory'.")
@@ -185,7 +185,7 @@ def test_sandbox_memory_bomb(attacked: AttackReport) -> None:
 
 
 @attacks("fork_bomb")
-def test_sandbox_fork_bomb(attacked: AttackReport) -> None:
+def test_sandbox_fork_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
     """stops a fork bomb with a process limit and reports limit "processes\""""
     result = limit_fired(attacked, "fork_bomb", f"code that starts up to {FORKS} processes", ("processes",),
                          "Set RLIMIT_NPROC in the child and report BlockingIOError as 'processes'.")
@@ -195,7 +195,7 @@ def test_sandbox_fork_bomb(attacked: AttackReport) -> None:
 
 
 @attacks("disk_filler")
-def test_sandbox_disk_filler(attacked: AttackReport) -> None:
+def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
     """stops a disk filler with a file-size limit and reports limit "file_size\""""
     result = limit_fired(attacked, "disk_filler", f"code that writes a {DISK_MIB} MiB file", ("file_size",),
                          "Set RLIMIT_FSIZE in the child and report 'File too large' as 'file_size'.")
@@ -204,7 +204,7 @@ def test_sandbox_disk_filler(attacked: AttackReport) -> None:
 
 
 @attacks("output_flood")
-def test_sandbox_output_flood(attacked: AttackReport) -> None:
+def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None:
     """caps a flood of output and reports limit "output\""""
     result = result_of(attacked, "output_flood", "code that prints 200 MB")
     if len(result["stdout"]) > OUTPUT_MOST or result["limit"] != "output":
@@ -214,7 +214,7 @@ def test_sandbox_output_flood(attacked: AttackReport) -> None:
 
 
 @attacks("kill_parent")
-def test_sandbox_kill_parent(attacked: AttackReport) -> None:
+def test_sandbox_kill_parent(sandbox: Evidence, attacked: AttackReport) -> None:
     """survives code that kills its parent process: the parent is a throwaway supervisor"""
     result_of(attacked, "kill_parent", "code that runs os.kill(os.getppid(), signal.SIGKILL)")
 
