@@ -155,6 +155,7 @@ OWN_OUTPUT = {
     "count_tokens.py": "prompt_tokens of its own texts, the same on every vLLM 0.33.0 serving gpt-oss (a date in the "
                        "harmony system message always takes the same number of tokens)",
     "timeouts.py": "its own words: the stalled reply never arrives",
+    "isolated_sandbox.py": "what code inside the box sees (its uid, its root folder), the same on every run",
     "context_window.py": "MODEL, and the context length and refusal of every vLLM 0.33.0 serving gpt-oss with "
                          "--max-model-len 131072 (the variant server keeps that length)",
 }

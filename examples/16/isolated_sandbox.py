@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 TIMEOUT_S = 5
 CPU_S = 3
@@ -59,22 +60,27 @@ def which_limit(exit_code: int, stderr: str) -> str | None:
 def run_untrusted(code: str) -> dict:
     """Run `code` isolated and limited; report what it printed, how it ended, and which isolation held it."""
     command = bwrap_command(code)
-    child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             preexec_fn=set_limits, start_new_session=True)
-    try:
-        out, err = child.communicate(timeout=TIMEOUT_S)
-        limit = None
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        out, err = child.communicate()
-        limit = "timeout"
-    stdout = out.decode("utf-8", "replace")
-    stderr = err.decode("utf-8", "replace")
-    if limit is None:
-        limit = which_limit(child.returncode, stderr)
+    # Output goes to files, where RLIMIT_FSIZE stops a flood at FILE_BYTES.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                 preexec_fn=set_limits, start_new_session=True)
+        try:
+            child.wait(timeout=TIMEOUT_S)
+            limit = None
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            limit = "timeout"
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read(OUTPUT_CHARS + 1).decode("utf-8", "replace")
+        stderr = err.read(OUTPUT_CHARS + 1).decode("utf-8", "replace")
     if limit is None and (len(stdout) > OUTPUT_CHARS or len(stderr) > OUTPUT_CHARS):
         limit = "output"
-    return {"stdout": stdout[:OUTPUT_CHARS], "stderr": stderr[:OUTPUT_CHARS], "exit_code": child.returncode,
+    if limit is None:
+        limit = which_limit(child.returncode, stderr)
+    exit_code = None if limit == "timeout" else child.returncode
+    return {"stdout": stdout[:OUTPUT_CHARS], "stderr": stderr[:OUTPUT_CHARS], "exit_code": exit_code,
             "limit": limit, "isolation": "bubblewrap"}
 
 

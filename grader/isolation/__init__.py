@@ -1,18 +1,17 @@
 """Real escape attempts against a learner's `run_untrusted(code)`, each run for real inside outer bounds.
 
-A stage stands in for the host: a home folder and a course folder (with a `.env`) in a temporary folder outside /tmp,
+Section 15's grader/attacks runs its own attacks; these are the ones only OS-level isolation stops. A stage stands in
+for the host: a home folder and a course folder (with a `.env`) in a temporary folder outside /tmp,
 a listener on 127.0.0.1 and a host process with a marker in its command line. The learner's module is imported in a
-child interpreter (child.py) that runs each attack's code through it; the stage then says what the code reached.
+child interpreter (child.py) inside Section 15's outer bounds that runs each attack's code through it; the stage then says what the code reached.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,10 +19,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..attacks.bounds import _end_all, _fresh_user, _outer_limits, _python
+from ..suite.runs import time_limit
+
 CHILD = Path(__file__).with_name("child.py")
 INSTALL = "sudo apt-get install bubblewrap"  # the README's and lesson 16's install line (Debian, Ubuntu)
-OUTER_TIMEOUT_S = 120.0  # a guard against a sandbox that never returns, not a measure of speed
-OUTER_MEMORY = 2 * 1024 ** 3  # address space of the child interpreter and everything it starts
+OUTER_TIMEOUT_S = 60.0  # a guard against a sandbox that never returns, not a measure of speed
 ENGINES = ("bwrap", "docker", "podman")
 
 
@@ -32,10 +33,6 @@ def missing_tools() -> str | None:
     if any(shutil.which(tool) for tool in ENGINES):
         return None
     return f"bubblewrap is not installed on this machine, so no escape attempt can run: install it ({INSTALL})"
-
-
-def _outer_bounds() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (OUTER_MEMORY, OUTER_MEMORY))
 
 
 def _scratch_parent() -> str | None:
@@ -143,30 +140,38 @@ def attack(source: str, neighbours: list[Path], attacks: dict[str, str], *, hide
 
 
 def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: int) -> Attempts:
+    """One child interpreter inside Section 15's outer bounds (grader/attacks/bounds.py): as root, a fresh user."""
     codes = {name: code.format(stage=stage, host_pid=host_pid) for name, code in attacks.items()}
     path = os.environ.get("PATH", "")
     if hide_tools:
-        empty = stage.root / "bin"
-        empty.mkdir()
-        path = str(empty)
-    env = {"PATH": path, "HOME": str(stage.home), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-           "TMPDIR": tempfile.gettempdir()}
-    child = subprocess.Popen([sys.executable, "-I", str(CHILD), "work/isolated_sandbox.py"], cwd=stage.course,
-                             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             preexec_fn=_outer_bounds, start_new_session=True)
+        (stage.root / "bin").mkdir()
+        path = str(stage.root / "bin")
+    shutil.copy(CHILD, stage.root / "child.py")
+    user = _fresh_user() if os.geteuid() == 0 else None
+    if user is not None:
+        for folder, _, files in os.walk(stage.root):
+            for item in (folder, *(os.path.join(folder, f) for f in files)):
+                os.chown(item, user, user)
+    env = {"PATH": path, "HOME": str(stage.home), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+    report = stage.root / "report.json"
+    child = subprocess.Popen([_python(user), "-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)],
+                             cwd=stage.course, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_outer_limits(user),
+                             **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
     try:
-        out, err = child.communicate(json.dumps(codes).encode(), timeout=OUTER_TIMEOUT_S)
+        _, err = child.communicate(json.dumps(codes).encode(), timeout=time_limit(OUTER_TIMEOUT_S))
         failed = None
     except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        out, err = child.communicate()
         failed = f"your run_untrusted had not returned after {OUTER_TIMEOUT_S:g} s, so the grader stopped it"
-    reported = out.decode("utf-8", "replace").strip().splitlines()
+        err = b""
+    finally:
+        _end_all(child, user)
     outcomes: dict[str, Outcome] = {}
-    if reported and failed is None:
-        found = json.loads(reported[-1])
+    if report.exists() and failed is None:
+        found = json.loads(report.read_text(encoding="utf-8"))
         failed = found.get("failed")
         outcomes = {name: Outcome(o.get("result"), o.get("raised")) for name, o in found.get("outcomes", {}).items()}
     elif failed is None:
-        failed = "importing your file failed: " + (err.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+        failed = "the grader's driver ended without a report: " + (
+            err.decode("utf-8", "replace").strip().splitlines() or ["(no error output)"])[-1]
     return Attempts(stage, outcomes, failed, 0, stage.planted(), host_pid)

@@ -1,8 +1,14 @@
-"""Inside the outer bounds: import the learner's module, run each attack's code through run_untrusted, report JSON."""
+"""Inside the outer bounds: import the learner's module, run each attack's code through run_untrusted, and write
+a JSON report to the file named by the second argument (never stdout, which the learner's module may take over)."""
 
 import importlib.util
 import json
 import sys
+
+
+def write(report: dict) -> None:
+    with open(sys.argv[2], "w", encoding="utf-8") as sink:
+        json.dump(report, sink)
 
 
 def main() -> None:
@@ -16,7 +22,7 @@ def main() -> None:
         run_untrusted = module.run_untrusted
     except BaseException as exc:  # the learner's module: anything may go wrong on import
         report["failed"] = f"importing your file failed: {type(exc).__name__}: {exc}"
-        print(json.dumps(report))
+        write(report)
         return
     for name, code in codes.items():
         try:
@@ -25,7 +31,7 @@ def main() -> None:
             report["outcomes"][name] = {"result": json.loads(json.dumps(shown, default=repr))}
         except BaseException as exc:
             report["outcomes"][name] = {"raised": f"{type(exc).__name__}: {exc}"[:500]}
-    print(json.dumps(report))
+    write(report)
 
 
 if __name__ == "__main__":

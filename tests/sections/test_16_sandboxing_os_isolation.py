@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from grader import paths
+from grader.attacks import AttackReport, attack as section_15_attack
+from grader.attacks.catalogue import MEMORY_MIB
 from grader.checks import CheckFailed, Evidence, quote, quote_output
 from grader.isolation import Attempts, Outcome, attack, missing_tools
 from grader.suite import Section
@@ -40,23 +42,31 @@ isolation_probe_processes = SECTION.scenario("isolation_probe.py", "processes", 
 isolation_probe_open = SECTION.scenario("isolation_probe.py", "open", "against a sandbox with no isolation at all",
                               env={"SANDBOX": LEAKY, "COURSE_LEAKS": "all"})
 
+STARTED = "print('attempt started')\n"  # an attack that never got this far proves nothing
 # Each attack's code, formatted with the stage (grader.isolation.Stage) and the host process's pid.
 ATTACKS = {
     "hello": "open('scratch.txt', 'w').write('kept')\nprint('hello from inside:', open('scratch.txt').read())",
-    "network": ("import socket\ns = socket.socket()\nprint('socket created')\ns.settimeout(3)\n"
+    "network": STARTED + ("import socket\ns = socket.socket()\nprint('socket created')\ns.settimeout(3)\n"
                 "s.connect(('127.0.0.1', {stage.port}))\nprint('connected')"),
-    "home": ("import os\ntry:\n    print(os.listdir({stage.home!r}))\nexcept OSError as e:\n    print(e)\n"
-             "print(open({stage.secret_note!r}).read())"),
-    "dotenv": "print(open({stage.dotenv!r}).read())",
-    "writes": ("for target in {stage.targets!r}:\n    try:\n        open(target, 'w').write('planted')\n"
+    "home": STARTED + ("import os\ntry:\n    print(os.listdir('{stage.home}'))\nexcept OSError as e:\n    print(e)\n"
+             "print(open('{stage.secret_note}').read())"),
+    "dotenv": STARTED + "print(open('{stage.dotenv}').read())",
+    "writes": STARTED + ("for target in {stage.targets!r}:\n    try:\n        open(target, 'w').write('planted')\n"
                "        print('wrote', target)\n    except OSError as e:\n        print(e)"),
-    "processes": ("import os\nmarker = {stage.marker_reversed!r}[::-1]\n"
+    "processes": STARTED + ("import os\nmarker = {stage.marker_reversed!r}[::-1]\n"
                   "for pid in filter(str.isdigit, os.listdir('/proc')):\n    try:\n"
                   "        if marker in open(f'/proc/{{pid}}/cmdline').read():\n            print('seen', pid, marker)\n"
                   "    except OSError:\n        pass"),
 }
-REFUSAL = {"refusal": "open('ran.txt', 'w').write('ran')\nprint(open({stage.dotenv!r}).read())"}
+REFUSAL = {"refusal": "open('ran.txt', 'w').write('ran')\nprint(open('{stage.dotenv}').read())"}
 _cache: dict[tuple[str, str, bool], Attempts] = {}
+# Section 15's attacks (grader/attacks), what must stop each (limit names as Section 15 teaches them), and the count it
+# printed that must stay under a bound: the same judgement as Section 15's own checks.
+SECTION_15 = {"infinite_loop": (("timeout", "cpu"), None), "memory_bomb": (("memory",), ("allocated", MEMORY_MIB)),
+              "fork_bomb": (("processes",), ("started", 100)), "disk_filler": (("file_size",), ("wrote", 32)),
+              "output_flood": (("output",), None), "environment": ((None,), None)}
+OUTPUT_MOST = 2**20
+_section_15: dict[str, AttackReport] = {}
 
 
 def _neighbours(source: Source) -> list[Path]:
@@ -93,6 +103,10 @@ def _outcome(found: Attempts, name: str) -> Outcome:
     if not isinstance(outcome.result, dict) or "stdout" not in outcome.result:
         raise CheckFailed(f"run_untrusted returned {quote(str(outcome.result))}, where the grader expected a dict "
                           "with stdout, stderr, exit_code, limit and isolation")
+    if name != "hello" and "attempt started" not in str(outcome.result["stdout"]):
+        raise CheckFailed(f"the attempt's code never ran in your sandbox (its first line prints 'attempt started'), "
+                          f"so the grader cannot tell whether it was contained: stdout was "
+                          f"{quote_output(str(outcome.result['stdout']))}")
     return outcome
 
 
@@ -173,8 +187,36 @@ def test_refuses_without_isolation(isolated_sandbox: Evidence, course_source: So
     outcome = found.outcomes["refusal"]
     if found.planted or found.stage.token in _printed(outcome):
         raise CheckFailed("with no bwrap (nor docker or podman) on PATH, your run_untrusted still ran the code, "
-                          f"outside any isolation: it returned {quote(str(outcome.result))}. Raise an error (or "
+                          f"outside any isolation: it printed {quote_output(_printed(outcome))}. Raise an error (or "
                           "return a refusal) when no isolation tool is found, and run nothing")
+
+
+def test_section_15_still_contained(isolated_sandbox: Evidence, attempts: Attempts) -> None:
+    """still stops everything Section 15 stopped: a loop, a memory bomb, a fork bomb, a disk filler, a flood, the key"""
+    if isolated_sandbox.source not in _section_15:
+        _section_15[isolated_sandbox.source] = section_15_attack(isolated_sandbox.source, list(SECTION_15))
+    report = _section_15[isolated_sandbox.source]
+    failures = []
+    for name, (limits, bound) in SECTION_15.items():
+        result = report.results.get(name)
+        if name in report.problems or not isinstance(result, dict):
+            failures.append(f"{name}: {report.problems.get(name) or f'returned {quote(repr(result), 80)}'}")
+            continue
+        printed = f"{result.get('stdout', '')}{result.get('stderr', '')}"
+        counts = [int(line.split()[1]) for line in str(result.get("stdout", "")).splitlines()
+                  if bound and line.startswith(bound[0] + " ") and line.split()[1].isdigit()]
+        if result.get("limit") not in limits:
+            failures.append(f"{name}: limit was {result.get('limit')!r}, expected {' or '.join(map(repr, limits))}")
+        elif bound and counts and counts[-1] >= bound[1]:
+            failures.append(f"{name}: it {bound[0]} {counts[-1]} before anything stopped it")
+        elif name == "output_flood" and len(str(result.get("stdout", ""))) > OUTPUT_MOST:
+            failures.append(f"{name}: {len(str(result['stdout'])):,} characters of stdout came back")
+        elif name == "environment" and report.secret in printed:
+            failures.append(f"{name}: the caller's OPENAI_API_KEY reached the code")
+    if failures:
+        raise CheckFailed("Section 15's attacks got through your isolated sandbox: " + "; ".join(failures) +
+                          ". Keep Section 15's limits (timeout, RLIMIT_CPU, RLIMIT_AS, RLIMIT_FSIZE, RLIMIT_NPROC, an "
+                          "output cap, an empty environment) around the isolation tool")
 
 
 VERDICT_ESCAPED = re.compile(r"escap|leak|breach|expos|reached|vulnerable|\bnot (contained|blocked|safe)\b", re.I)
