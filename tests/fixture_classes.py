@@ -122,6 +122,15 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "10"): ("wrong", NO_RIGHT),
     (12, "10"): ("wrong", "no Section 10 step handles a server error; a template that crashes on a ticket holding "
                           "braces is the one crash its steps meet"),
+    (2, "16"): ("n/a", "Section 16 prints no model reply: its files print sandbox results, verdicts and a version"),
+    (3, "16"): ("n/a", "no Section 16 check reads a number from the output: the version is matched as bwrap prints it"),
+    (4, "16"): ("n/a", "no Section 16 step requires an order, and none is checked: the probe's attempts may come in "
+                       "any order (probe_table_right prints processes first)"),
+    (6, "16"): ("n/a", "no Section 16 step calls the model, so none asks for a particular client"),
+    (7, "16"): ("right", "the lesson leaves the forms open (a refusal raised or returned, the probe's wording), and "
+                         "no check requires one of them"),
+    (8, "16"): ("wrong", NO_RIGHT),
+    (10, "16"): ("n/a", "no Section 16 script reads OPENAI_* settings: none calls the model"),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
 MISSING: dict[tuple[int, str], str] = {}

@@ -10,6 +10,8 @@ with chosen doors opened (grader/isolation/leaky.py) and must report exactly tho
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,11 @@ from grader import paths
 from grader.attacks import AttackReport, attack as section_15_attack
 from grader.attacks.catalogue import MEMORY_MIB
 from grader.checks import CheckFailed, Evidence, quote, quote_output
-from grader.isolation import Attempts, Outcome, attack, missing_tools
+from grader.isolation import INSTALL, Attempts, Outcome, attack, missing_tools
 from grader.suite import Section
 from grader.suite.runs import Source
 
-SECTION = Section("16")
+SECTION = Section("16", missing=missing_tools)
 LEAKY = str(paths.ROOT / "grader" / "isolation" / "leaky.py")
 
 isolated_sandbox = SECTION.file("isolated_sandbox.py", reference="examples/16/isolated_sandbox.py",
@@ -31,6 +33,11 @@ isolated_sandbox = SECTION.file("isolated_sandbox.py", reference="examples/16/is
 SECTION.file("isolation_probe.py", reference="examples/16/isolation_probe.py",
              summary="the escape attempts as a suite, one verdict per attempt", see="Your turn: an escape probe",
              compare_with="isolated_sandbox.py", timeout=60)
+isolation_check = SECTION.file("isolation_check.py", reference="examples/16/isolation_check.py",
+                               summary="challenge 1: which isolation this machine offers", see="Challenges",
+                               challenge=True)
+isolation_check_no_tools = SECTION.scenario("isolation_check.py", "no_tools", "with no isolation tool on PATH",
+                                            env={"PATH": "/nonexistent"})
 isolation_probe_sealed = SECTION.scenario("isolation_probe.py", "sealed", "against the lesson's sandbox",
                                 env={"SANDBOX": LEAKY, "COURSE_LEAKS": ""})
 isolation_probe_network = SECTION.scenario("isolation_probe.py", "network", "against a sandbox that shares the network",
@@ -284,3 +291,29 @@ def test_probe_processes(isolation_probe_processes: Evidence) -> None:
 def test_probe_open(isolation_probe_open: Evidence) -> None:
     """reports every attempt escaped"""
     _reports(isolation_probe_open, {"network", "files", "writes", "processes"})
+
+
+def test_check_names_version(isolation_check: Evidence) -> None:
+    """prints bubblewrap's version as `bwrap --version` reports it"""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        pytest.skip(f"bubblewrap is not installed on this machine ({INSTALL})")
+    version = subprocess.run([bwrap, "--version"], capture_output=True, text=True, check=False).stdout.split()[-1]
+    if isolation_check.run.exit_code != 0 or not re.search(rf"\bbubblewrap\b.*{re.escape(version)}\b",
+                                                          isolation_check.output, re.I | re.S):
+        raise CheckFailed(f"with bwrap on PATH, the script should print bubblewrap and its version ({version}, from "
+                          f"`bwrap --version`) and exit 0; it exited {isolation_check.run.exit_code} and printed "
+                          f"{quote_output(isolation_check.output + isolation_check.run.stderr)}")
+
+
+def test_check_refuses_without_tools(isolation_check_no_tools: Evidence) -> None:
+    """says that no isolation tool was found, and exits with status 1"""
+    ev = isolation_check_no_tools
+    if ev.run.crashed:
+        last = ev.run.stderr.strip().splitlines()[-1]
+        raise CheckFailed(f"with no bwrap on PATH, the script crashed with {quote(last)}. Look the tool "
+                          "up with shutil.which first, and say that none was found")
+    said = ev.output + ev.run.stderr
+    if ev.run.exit_code != 1 or not re.search(r"\bno\b|not (found|installed|available)|missing|none", said, re.I):
+        raise CheckFailed(f"with no bwrap on PATH, the script should say no isolation tool was found and exit with "
+                          f"status 1; it exited {ev.run.exit_code} and printed {quote_output(said)}")
