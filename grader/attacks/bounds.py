@@ -84,25 +84,27 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
                                **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
     deadline = time_limit(PER_ATTACK_S)
     settled: set[str] = set()
-    current, since = None, time.monotonic()
+    current, since, seen = None, time.monotonic(), 0
     try:
         while True:
             ended = process.poll() is not None
-            for record in _records(log):
+            records = _records(log)
+            for record in records[seen:]:
                 if "caller" in record:
                     report.caller = record
                 elif "import_error" in record:
                     report.problems.update({n: f"importing your sandbox.py failed: {record['import_error']}"
                                             for n in plan["attacks"]})  # type: ignore[union-attr]
                     return set(plan["attacks"])  # type: ignore[arg-type]
-                elif "started" in record and record["started"] != current:
+                elif "started" in record:
                     current, since = record["started"], time.monotonic()
-                elif "attack" in record and record["attack"] not in settled:
+                elif "attack" in record:
                     settled.add(record["attack"])
                     if "error" in record:
                         report.problems[record["attack"]] = f"run_untrusted raised {record['error']}"
                     else:
                         report.results[record["attack"]] = record["result"]
+            seen = len(records)
             if current is not None and current not in settled and (ended or time.monotonic() - since > deadline):
                 report.problems[current] = (
                     f"the program that called run_untrusted died ({_death(process.returncode)})" if ended else

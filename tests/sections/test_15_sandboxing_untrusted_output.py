@@ -34,6 +34,7 @@ sandbox = SECTION.file("sandbox.py", reference="examples/15/sandbox.py",
                        summary="run_untrusted(code): a child process with limits, and a report of what happened",
                        see="Build the sandbox", timeout=40)
 code_tool = SECTION.file("code_tool.py", reference="examples/15/code_tool.py", stdin=QUESTION, timeout=40,
+                         compare_with="sandbox.py",  # graded with its sandbox.py (the reference, where missing)
                          summary="a run_python tool: the model's code runs in your sandbox",
                          see="Your turn: a run_python tool")
 code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose code never ends", stdin=LOOP_QUESTION)
