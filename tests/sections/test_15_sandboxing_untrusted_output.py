@@ -315,3 +315,36 @@ def test_code_tool_variant_runs_code(code_tool_variant: Evidence) -> None:
 def test_code_tool_variant_prints_answer(code_tool_variant: Evidence) -> None:
     """prints the model's final answer"""
     replies_printed_once(code_tool_variant, code_tool_variant.chats()[-1:])
+
+
+# --- challenges: per-call limits ------------------------------------------------------------------------------------
+
+def _option_result(report: AttackReport, name: str, what: str) -> dict[str, Any]:
+    """A challenge's result, skipped as not started while run_untrusted takes no such keyword."""
+    if name in report.missing_options:
+        pytest.skip(f"not started: run_untrusted takes no {report.missing_options[name]}= keyword yet")
+    return result_of(report, name, what)
+
+
+@pytest.mark.see("Challenges")
+@attacks("short_timeout")
+def test_sandbox_shorter_timeout(sandbox: Evidence, attacked: AttackReport) -> None:
+    """challenge: run_untrusted(code, timeout=1) stops a program that sleeps 3 seconds, reported as "timeout\""""
+    result = _option_result(attacked, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
+    if result["limit"] != "timeout" or "woke up" in result["stdout"]:
+        raise CheckFailed(f"expected timeout=1 to stop a 3-second sleep with limit 'timeout'; your result was "
+                          f"{quote(json.dumps(result), 200)}. Wait with the caller's timeout (at most TIMEOUT_S).")
+
+
+@pytest.mark.see("Challenges")
+@attacks("small_memory", "default_memory")
+def test_sandbox_smaller_memory(sandbox: Evidence, attacked: AttackReport) -> None:
+    """challenge: run_untrusted(code, memory_mb=64) stops a 100 MiB allocation that the default limit allows"""
+    small = _option_result(attacked, "small_memory", "run_untrusted(code allocating 100 MiB, memory_mb=64)")
+    default = result_of(attacked, "default_memory", "code allocating 100 MiB")
+    if small["limit"] != "memory":
+        raise CheckFailed(f"expected memory_mb=64 to stop a 100 MiB allocation with limit 'memory'; your result was "
+                          f"{quote(json.dumps(small), 200)}. Lower RLIMIT_AS for that call.")
+    if default["limit"] is not None or "allocated 100 MiB" not in default["stdout"]:
+        raise CheckFailed(f"expected the default limits to allow 100 MiB; your result was "
+                          f"{quote(json.dumps(default), 200)}. Change the limit for one call, not for all.")
