@@ -52,14 +52,20 @@ def which_limit(status: int | None, stdout: bytes, stderr: bytes) -> str | None:
     return None
 
 
-def run_untrusted(code: str) -> dict:
-    """Run `code` with a fresh interpreter in an empty folder and return stdout, stderr, exit_code and limit."""
+def run_untrusted(code: str, timeout: float = TIMEOUT_S, memory_mb: int | None = None) -> dict:
+    """Run `code` with a fresh interpreter in an empty folder and return stdout, stderr, exit_code and limit.
+    A caller may ask for a shorter timeout or less memory than the defaults, never for more."""
+    timeout = min(timeout, TIMEOUT_S)
+    limits = dict(LIMITS)
+    if memory_mb is not None:
+        memory = min(memory_mb * 2**20, MEMORY_BYTES)
+        limits["RLIMIT_AS"] = [memory, memory]
     with tempfile.TemporaryDirectory(prefix="sandbox-") as scratch:
         root = Path(scratch)
         (root / "main.py").write_text(code, encoding="utf-8")
         (root / "work").mkdir()
         code_command = [sys.executable, "-I", str(root / "main.py")]
-        command = [sys.executable, "-I", "-c", SUPERVISOR, json.dumps(LIMITS), *code_command]
+        command = [sys.executable, "-I", "-c", SUPERVISOR, json.dumps(limits), *code_command]
         if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare"):
             # Root ignores RLIMIT_NPROC: in a pid namespace every process the code starts dies with the supervisor.
             command = ["unshare", "--pid", "--fork", "--kill-child", *command]
@@ -68,7 +74,7 @@ def run_untrusted(code: str) -> dict:
                                        cwd=root / "work", env={}, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                        start_new_session=True)
             try:
-                status = process.wait(timeout=TIMEOUT_S)
+                status = process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 status = None
             if hasattr(os, "killpg"):

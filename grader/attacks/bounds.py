@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import ATTACKS, RESOURCE_LIMITED
+from .catalogue import ATTACKS, OPTIONS, RESOURCE_LIMITED
 
 DRIVER = Path(__file__).with_name("driver.py")
 MEMORY_CAP = 2 * 2**30  # address space of the driver and of each process it starts
@@ -36,6 +36,7 @@ class AttackReport:
 
     results: dict[str, object] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)  # attack -> what the caller suffered (killed, hung, raised)
+    missing_options: dict[str, str] = field(default_factory=dict)  # attack -> the keyword run_untrusted does not take
     caller: dict[str, object] = field(default_factory=dict)  # the driver's pid and working directory
     secret: str = ""  # OPENAI_API_KEY in the caller's environment
     nonce: str = ""  # what the host file holds and the loopback listener sends
@@ -61,7 +62,7 @@ def attack(source: str, names: list[str]) -> AttackReport:
                 os.chown(item, user, user)
         while wanted:
             codes = {name: ATTACKS[name].replace("{path!r}", repr(str(host_file))) for name in wanted}
-            plan = {"nonce": report.nonce, "attacks": codes}
+            plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS}}
             done = _drive(folder, plan, report, user)
             wanted = [name for name in wanted if name not in done]
     return report
@@ -84,25 +85,29 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
                                **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
     deadline = time_limit(PER_ATTACK_S)
     settled: set[str] = set()
-    current, since = None, time.monotonic()
+    current, since, seen = None, time.monotonic(), 0
     try:
         while True:
             ended = process.poll() is not None
-            for record in _records(log):
+            records = _records(log)
+            for record in records[seen:]:
                 if "caller" in record:
                     report.caller = record
                 elif "import_error" in record:
                     report.problems.update({n: f"importing your sandbox.py failed: {record['import_error']}"
                                             for n in plan["attacks"]})  # type: ignore[union-attr]
                     return set(plan["attacks"])  # type: ignore[arg-type]
-                elif "started" in record and record["started"] != current:
+                elif "started" in record:
                     current, since = record["started"], time.monotonic()
-                elif "attack" in record and record["attack"] not in settled:
+                elif "attack" in record:
                     settled.add(record["attack"])
-                    if "error" in record:
+                    if "missing_option" in record:
+                        report.missing_options[record["attack"]] = record["missing_option"]
+                    elif "error" in record:
                         report.problems[record["attack"]] = f"run_untrusted raised {record['error']}"
                     else:
                         report.results[record["attack"]] = record["result"]
+            seen = len(records)
             if current is not None and current not in settled and (ended or time.monotonic() - since > deadline):
                 report.problems[current] = (
                     f"the program that called run_untrusted died ({_death(process.returncode)})" if ended else

@@ -27,6 +27,10 @@ ATTACKS: dict[str, str] = {
                     "finally:\n    print('wrote', written, 'MiB', flush=True)\n"),
     "output_flood": f"for _ in range({FLOOD_LINES}):\n    print('x' * 999)\n",
     "kill_parent": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('sent SIGKILL to', os.getppid())\n",
+    # The challenges: per-call limits a caller passes as keywords (OPTIONS), which may only tighten the defaults.
+    "short_timeout": "import time\ntime.sleep(3)\nprint('woke up')\n",
+    "small_memory": "block = bytearray(100 * 2**20)\nprint('allocated 100 MiB')\n",
+    "default_memory": "block = bytearray(100 * 2**20)\nprint('allocated 100 MiB')\n",
     # Open doors a process sandbox leaves: the driver fills in a host file's path and a loopback listener's port.
     "host_file": "print(open({path!r}, encoding='utf-8').read())\n",
     "loopback": ("import socket\nwith socket.create_connection(('127.0.0.1', {port}), timeout=5) as s:\n"
@@ -34,3 +38,5 @@ ATTACKS: dict[str, str] = {
 }
 
 RESOURCE_LIMITED = ("memory_bomb", "fork_bomb", "disk_filler")  # need POSIX resource limits: not on Windows
+
+OPTIONS: dict[str, dict[str, int]] = {"short_timeout": {"timeout": 1}, "small_memory": {"memory_mb": 64}}

@@ -5,6 +5,7 @@ the course checkout. Each line of results.jsonl is written and flushed before th
 """
 
 import importlib.util
+import inspect
 import json
 import os
 import socket
@@ -45,10 +46,19 @@ def main() -> None:
         note({"import_error": traceback.format_exc(limit=-1).strip().splitlines()[-1]})
         return
     port = listen(plan["nonce"])
+    try:
+        accepted = set(inspect.signature(run_untrusted).parameters)
+    except (TypeError, ValueError):
+        accepted = set()
     for name, code in plan["attacks"].items():
+        options = plan["options"].get(name, {})
+        missing = sorted(set(options) - accepted)
+        if missing:  # a challenge not started yet
+            note({"attack": name, "missing_option": missing[0]})
+            continue
         note({"started": name})
         try:
-            result = run_untrusted(code.replace("{port}", str(port)))
+            result = run_untrusted(code.replace("{port}", str(port)), **options)
         except BaseException:
             note({"attack": name, "error": traceback.format_exc(limit=-1).strip().splitlines()[-1]})
             continue

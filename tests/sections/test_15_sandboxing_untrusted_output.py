@@ -34,6 +34,7 @@ sandbox = SECTION.file("sandbox.py", reference="examples/15/sandbox.py",
                        summary="run_untrusted(code): a child process with limits, and a report of what happened",
                        see="Build the sandbox", timeout=40)
 code_tool = SECTION.file("code_tool.py", reference="examples/15/code_tool.py", stdin=QUESTION, timeout=40,
+                         compare_with="sandbox.py",  # graded with its sandbox.py (the reference, where missing)
                          summary="a run_python tool: the model's code runs in your sandbox",
                          see="Your turn: a run_python tool")
 code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose code never ends", stdin=LOOP_QUESTION)
@@ -66,6 +67,14 @@ def attacked(request: pytest.FixtureRequest, sandbox: Evidence) -> AttackReport:
     return _REPORTS[key]
 
 
+def brief(result: dict[str, Any]) -> str:
+    """A result as the learner reads it: stdout, exit_code, limit and the last line of stderr."""
+    last = (result.get("stderr") or "").strip().splitlines()[-1:] or [""]
+    shown = {"stdout": result.get("stdout"), "exit_code": result.get("exit_code"), "limit": result.get("limit"),
+             "stderr (last line)": last[0]}
+    return quote(json.dumps(shown), 240)
+
+
 def result_of(report: AttackReport, name: str, what: str) -> dict[str, Any]:
     """The dict run_untrusted returned for one attack, or the failure of its caller, told to the learner."""
     if name in report.problems:
@@ -76,7 +85,7 @@ def result_of(report: AttackReport, name: str, what: str) -> dict[str, Any]:
     missing = [key for key in KEYS if key not in result]
     if missing:
         raise CheckFailed(f"expected the result dict to hold stdout, stderr, exit_code and limit; for {what} it "
-                          f"lacks {', '.join(missing)}: {quote(json.dumps(result), 200)}.")
+                          f"lacks {', '.join(missing)}: {brief(result)}.")
     wrong = [f"{key}={result[key]!r}" for key, kinds in KEYS.items() if not isinstance(result[key], kinds)]
     if wrong:
         raise CheckFailed(f"expected stdout and stderr as str, exit_code as int or None and limit as str or None; "
@@ -89,7 +98,7 @@ def limit_fired(report: AttackReport, name: str, what: str, limits: tuple[str, .
     if result["limit"] not in limits:
         raise CheckFailed(f"expected {what} to be stopped with limit {' or '.join(map(repr, limits))} in the result; "
                           f"your run_untrusted returned limit={result['limit']!r}, exit_code={result['exit_code']!r}, "
-                          f"stderr {quote(result['stderr'][-160:], 160)!r}. {lesson}")
+                          f"in short {brief(result)}. {lesson}")
     return result
 
 
@@ -116,11 +125,11 @@ def test_sandbox_result(sandbox: Evidence, attacked: AttackReport) -> None:
     hello = result_of(attacked, "hello", "print(6 * 7)")
     if hello["stdout"] != "42\n" or hello["exit_code"] != 0 or hello["limit"] is not None:
         raise CheckFailed(f"expected print(6 * 7) to give stdout '42\\n', exit_code 0 and limit None; your result was "
-                          f"{quote(json.dumps(hello), 200)}.")
+                          f"{brief(hello)}.")
     crash = result_of(attacked, "crash", "code that writes to stderr and exits with status 3")
     if "something broke" not in crash["stderr"] or crash["exit_code"] != 3 or crash["limit"] is not None:
         raise CheckFailed(f"expected code that prints 'something broke' to stderr and calls sys.exit(3) to give that "
-                          f"stderr, exit_code 3 and limit None; your result was {quote(json.dumps(crash), 240)}.")
+                          f"stderr, exit_code 3 and limit None; your result was {brief(crash)}.")
 
 
 @attacks("where")
@@ -155,7 +164,7 @@ def test_sandbox_code_unchanged(sandbox: Evidence, attacked: AttackReport) -> No
     expected = "it's $HOME, `echo hi` and \"quoted\"\n"
     if result["stdout"] != expected:
         raise CheckFailed(f"expected stdout {expected!r}; your sandbox gave {quote(result['stdout'], 120)!r} and "
-                          f"stderr {quote(result['stderr'][-120:], 120)!r}. A shell read the code: pass a list of "
+                          f"in short {brief(result)}. A shell read the code: pass a list of "
                           "arguments to subprocess, never a command string with shell=True.")
 
 
@@ -306,11 +315,39 @@ def test_code_tool_model(code_tool_other_model: Evidence) -> None:
     sends_model_from_env(code_tool_other_model)
 
 
-def test_code_tool_variant_runs_code(code_tool_variant: Evidence) -> None:
-    """runs the code the model asked for in the sandbox and sends back what it printed"""
-    _runs_model_code(code_tool_variant)
-
-
 def test_code_tool_variant_prints_answer(code_tool_variant: Evidence) -> None:
     """prints the model's final answer"""
     replies_printed_once(code_tool_variant, code_tool_variant.chats()[-1:])
+
+
+# --- challenges: per-call limits ------------------------------------------------------------------------------------
+
+def _option_result(report: AttackReport, name: str, what: str) -> dict[str, Any]:
+    """A challenge's result, skipped as not started while run_untrusted takes no such keyword."""
+    if name in report.missing_options:
+        pytest.skip(f"not started: run_untrusted takes no {report.missing_options[name]}= keyword yet")
+    return result_of(report, name, what)
+
+
+@pytest.mark.see("Challenges")
+@attacks("short_timeout")
+def test_sandbox_shorter_timeout(sandbox: Evidence, attacked: AttackReport) -> None:
+    """challenge: run_untrusted(code, timeout=1) stops a program that sleeps 3 seconds, reported as "timeout\""""
+    result = _option_result(attacked, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
+    if result["limit"] != "timeout" or "woke up" in result["stdout"]:
+        raise CheckFailed(f"expected timeout=1 to stop a 3-second sleep with limit 'timeout'; your result was "
+                          f"{brief(result)}. Wait with the caller's timeout (at most TIMEOUT_S).")
+
+
+@pytest.mark.see("Challenges")
+@attacks("small_memory", "default_memory")
+def test_sandbox_smaller_memory(sandbox: Evidence, attacked: AttackReport) -> None:
+    """challenge: run_untrusted(code, memory_mb=64) stops a 100 MiB allocation that the default limit allows"""
+    small = _option_result(attacked, "small_memory", "run_untrusted(code allocating 100 MiB, memory_mb=64)")
+    default = result_of(attacked, "default_memory", "code allocating 100 MiB")
+    if small["limit"] != "memory":
+        raise CheckFailed(f"expected memory_mb=64 to stop a 100 MiB allocation with limit 'memory'; your result was "
+                          f"{brief(small)}. Lower RLIMIT_AS for that call.")
+    if default["limit"] is not None or "allocated 100 MiB" not in default["stdout"]:
+        raise CheckFailed(f"expected the default limits to allow 100 MiB; your result was "
+                          f"{brief(default)}. Change the limit for one call, not for all.")
