@@ -92,11 +92,16 @@ def _attempts(ev: Evidence, source: Source, refusal: bool = False) -> Attempts:
 
 
 @pytest.fixture
-def attempts(isolated_sandbox: Evidence, course_source: Source) -> Attempts:
-    """The attacks' outcomes against the learner's run_untrusted; skipped where no isolation tool is installed."""
+def tools() -> None:
+    """Skips the check, naming the install line, where no isolation tool is installed: no attack can run."""
     why = missing_tools()
     if why:
         pytest.skip(why)
+
+
+@pytest.fixture
+def attempts(isolated_sandbox: Evidence, course_source: Source, tools: None) -> Attempts:
+    """The attacks' outcomes against the learner's run_untrusted."""
     return _attempts(isolated_sandbox, course_source)
 
 
@@ -182,11 +187,8 @@ def test_host_processes_invisible(isolated_sandbox: Evidence, attempts: Attempts
                           "it shares the host's pid namespace. Use --unshare-pid with a fresh --proc /proc")
 
 
-def test_refuses_without_isolation(isolated_sandbox: Evidence, course_source: Source) -> None:
+def test_refuses_without_isolation(isolated_sandbox: Evidence, course_source: Source, tools: None) -> None:
     """refuses to run code when no isolation tool is on PATH, instead of running it unisolated"""
-    why = missing_tools()
-    if why:
-        pytest.skip(why)
     found = _attempts(isolated_sandbox, course_source, refusal=True)
     if found.failed:
         raise CheckFailed(f"the grader could not call your run_untrusted with PATH holding no isolation tool: "
@@ -268,32 +270,32 @@ def _reports(ev: Evidence, escaped: set[str]) -> None:
                           "the secret or the marker in the output), not by what the sandbox says")
 
 
-def test_probe_sealed(isolation_probe_sealed: Evidence) -> None:
+def test_probe_sealed(isolation_probe_sealed: Evidence, tools: None) -> None:
     """reports every attempt contained"""
     _reports(isolation_probe_sealed, set())
 
 
-def test_probe_network(isolation_probe_network: Evidence) -> None:
+def test_probe_network(isolation_probe_network: Evidence, tools: None) -> None:
     """reports the network escape, and only it"""
     _reports(isolation_probe_network, {"network"})
 
 
-def test_probe_files(isolation_probe_files: Evidence) -> None:
+def test_probe_files(isolation_probe_files: Evidence, tools: None) -> None:
     """reports reading your home folder, and nothing else"""
     _reports(isolation_probe_files, {"files"})
 
 
-def test_probe_processes(isolation_probe_processes: Evidence) -> None:
+def test_probe_processes(isolation_probe_processes: Evidence, tools: None) -> None:
     """reports seeing the host's processes, and nothing else"""
     _reports(isolation_probe_processes, {"processes"})
 
 
-def test_probe_open(isolation_probe_open: Evidence) -> None:
+def test_probe_open(isolation_probe_open: Evidence, tools: None) -> None:
     """reports every attempt escaped"""
     _reports(isolation_probe_open, {"network", "files", "writes", "processes"})
 
 
-def test_check_names_version(isolation_check: Evidence) -> None:
+def test_check_names_version(isolation_check: Evidence, tools: None) -> None:
     """prints bubblewrap's version as `bwrap --version` reports it"""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
