@@ -146,6 +146,8 @@ def _outer_limits(user: int | None):  # type: ignore[no-untyped-def]
     def apply() -> None:
         for limit, value in ((resource.RLIMIT_AS, MEMORY_CAP), (resource.RLIMIT_FSIZE, FILE_CAP),
                              (resource.RLIMIT_CPU, CPU_CAP), (resource.RLIMIT_NPROC, processes)):
+            hard = resource.getrlimit(limit)[1]
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # a user cannot raise a hard limit
             resource.setrlimit(limit, (value, value))
 
     return apply
@@ -202,7 +204,12 @@ def _end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
 
 def _fresh_user() -> int:
     """A uid no process uses, for this driver alone."""
-    taken = {entry.stat().st_uid for entry in Path("/proc").iterdir() if entry.name.isdigit() and entry.exists()}
+    taken = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            taken.add(entry.stat().st_uid)
+        except OSError:  # ended meanwhile
+            continue
     user = 1_500_000 + os.getpid() % 400_000
     while user in taken:
         user += 1
