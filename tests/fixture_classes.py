@@ -73,6 +73,9 @@ CLASSES = {
 NO_RIGHT = "a correct script is shown no failure message, so only known-wrong fixtures can pin a message"
 EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (3, "07"): ("n/a", "no Section 07 check reads a number from the output: its scripts print replies"),
+    (3, "15"): ("n/a", "no Section 15 check reads a number from the learner's output: the attacks' counts come from "
+                       "the result dicts run_untrusted returned"),
+    (8, "15"): ("wrong", NO_RIGHT),
     (3, "11"): ("n/a", "no Section 11 check reads a number from the output: its scripts print replies and labels "
                        "(few_shot.py's prompt_tokens shows what examples cost and is not graded)"),
     (4, "02"): ("right", "the choices may come in any order; budget_ladder.py's calls depend on each other, so its "
@@ -130,9 +133,21 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (8, "12"): ("wrong", NO_RIGHT),
     (6, "14"): ("n/a", "no Section 14 step asks for a particular client: requests and the SDK both pass"),
     (8, "14"): ("wrong", NO_RIGHT),
+    (2, "16"): ("n/a", "Section 16 prints no model reply: its files print sandbox results, verdicts and a version"),
+    (3, "16"): ("n/a", "no Section 16 check reads a number from the output: the version is matched as bwrap prints it"),
+    (4, "16"): ("n/a", "no Section 16 step requires an order, and none is checked: the probe's attempts may come in "
+                       "any order (probe_table_right prints processes first)"),
+    (6, "16"): ("n/a", "no Section 16 step calls the model, so none asks for a particular client"),
+    (7, "16"): ("right", "the lesson leaves the forms open (a refusal raised or returned, the probe's wording), and "
+                         "no check requires one of them"),
+    (8, "16"): ("wrong", NO_RIGHT),
+    (10, "16"): ("n/a", "no Section 16 script reads OPENAI_* settings: none calls the model"),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
-MISSING: dict[tuple[int, str], str] = {}
+SECTION_15_TRIAL = "Section 15 awaits its hidden-style trial (issue 24), which writes these fixtures"
+MISSING: dict[tuple[int, str], str] = {
+    **{(n, "15"): SECTION_15_TRIAL for n in (1, 2, 4, 5, 6, 7, 8, 11, 12)},
+}
 
 
 @dataclass(frozen=True)

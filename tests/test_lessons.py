@@ -23,6 +23,9 @@ WITH_LESSON = [s for s in catalog.written() if (ROOT / s.entry.lesson).exists()]
 
 @pytest.mark.parametrize("section", WITH_LESSON, ids=lambda s: s.number)
 def test_lesson_code_runs_and_passes(section: Section, tmp_path: Path) -> None:
+    why = section.missing() if section.missing else None
+    if why:  # its run steps need a system tool this machine lacks (bubblewrap)
+        pytest.skip(why)
     steps = lessons.steps(ROOT / section.entry.lesson)
     files = [ROOT / section.entry.recording, *(ROOT / r for r in section.extra_recordings)]
     with Endpoint(load_recordings([f for f in files if f.exists()]), pace=section.pace) as endpoint:

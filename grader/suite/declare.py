@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
 
@@ -67,11 +67,12 @@ class Section:
     """A suite's declarations. `file()` and `scenario()` return the fixture a test names to get that run's evidence."""
 
     def __init__(self, number: str, *, pace: float = 0.0, extra_recordings: tuple[str, ...] = (),
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, missing: Callable[[], str | None] | None = None) -> None:
         self.entry: Entry = entry(number)
         self.pace = pace  # stream pacing while grading: 0 sends recorded streams back to back
         self.workers = workers  # runs at once; more than the cores where runs mostly wait on recorded pacing
         self.extra_recordings = extra_recordings
+        self.missing = missing  # why this machine cannot grade the section (a system tool it lacks), or None
         self.files: dict[str, LearnerFile] = {}
         self.runs: dict[str, Run] = {}  # by fixture name
 

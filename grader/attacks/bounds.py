@@ -1,0 +1,238 @@
+"""The outer bounds around a learner's sandbox: however broken it is, an attack cannot take the grading machine down.
+
+The driver runs in a new session with its own memory, file-size, CPU and process caps, and a deadline per attack after
+which everything it started is killed. Run as root, where the kernel ignores RLIMIT_NPROC, the driver runs as a fresh
+unprivileged user instead, so the process cap holds, and every process of that user is killed afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogue import ATTACKS, OPTIONS, RESOURCE_LIMITED
+
+DRIVER = Path(__file__).with_name("driver.py")
+MEMORY_CAP = 2 * 2**30  # address space of the driver and of each process it starts
+FILE_CAP = 64 * 2**20
+CPU_CAP = 60  # processor seconds per process
+PROCESS_CAP = 150  # processes the driver's user may add
+PER_ATTACK_S = 12.0  # a deadline, stretched on a busy machine: not a timing check, only a bound
+POSIX_LIMITS = os.name == "posix"
+
+
+@dataclass
+class AttackReport:
+    """What the learner's run_untrusted returned for each attack, or what happened to its caller instead."""
+
+    results: dict[str, object] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # attack -> what the caller suffered (killed, hung, raised)
+    missing_options: dict[str, str] = field(default_factory=dict)  # attack -> the keyword run_untrusted does not take
+    caller: dict[str, object] = field(default_factory=dict)  # the driver's pid and working directory
+    secret: str = ""  # OPENAI_API_KEY in the caller's environment
+    nonce: str = ""  # what the host file holds and the loopback listener sends
+
+
+def attack(source: str, names: list[str]) -> AttackReport:
+    """Run the named attacks against a sandbox module's source, each in the outer bounds."""
+    report = AttackReport(secret="sk-" + secrets.token_hex(16), nonce=secrets.token_hex(8))
+    wanted = [name for name in names if POSIX_LIMITS or name not in RESOURCE_LIMITED]
+    for name in names:
+        if name not in wanted:
+            report.problems[name] = "not contained on this platform: Windows has no resource limits"
+    with tempfile.TemporaryDirectory(prefix="course-attacks-") as scratch:
+        folder = Path(scratch)
+        (folder / "sandbox.py").write_text(source, encoding="utf-8")
+        shutil.copy(DRIVER, folder / "driver.py")
+        host_file = folder / "host.txt"
+        host_file.write_text(report.nonce, encoding="utf-8")
+        user = _fresh_user() if POSIX_LIMITS and os.geteuid() == 0 else None
+        if user is not None:
+            os.chown(folder, user, user)
+            for item in folder.iterdir():
+                os.chown(item, user, user)
+        while wanted:
+            codes = {name: ATTACKS[name].replace("{path!r}", repr(str(host_file))) for name in wanted}
+            plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS}}
+            done = _drive(folder, plan, report, user)
+            wanted = [name for name in wanted if name not in done]
+    return report
+
+
+def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: int | None) -> set[str]:
+    """One driver process: the attacks it settled (a result, or a harm to the caller), in order."""
+    from ..suite.runs import time_limit
+
+    log = folder / "results.jsonl"
+    log.unlink(missing_ok=True)
+    env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "HOME": str(folder),
+           "OPENAI_API_KEY": report.secret}
+    if os.name == "nt":
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+    process = subprocess.Popen([_python(user), str(folder / "driver.py"), str(folder), json.dumps(plan)],
+                               cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=POSIX_LIMITS,
+                               preexec_fn=_outer_limits(user) if POSIX_LIMITS else None,
+                               **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
+    deadline = time_limit(PER_ATTACK_S)
+    settled: set[str] = set()
+    current, since, seen = None, time.monotonic(), 0
+    try:
+        while True:
+            ended = process.poll() is not None
+            records = _records(log)
+            for record in records[seen:]:
+                if "caller" in record:
+                    report.caller = record
+                elif "import_error" in record:
+                    report.problems.update({n: f"importing your sandbox.py failed: {record['import_error']}"
+                                            for n in plan["attacks"]})  # type: ignore[union-attr]
+                    return set(plan["attacks"])  # type: ignore[arg-type]
+                elif "started" in record:
+                    current, since = record["started"], time.monotonic()
+                elif "attack" in record:
+                    settled.add(record["attack"])
+                    if "missing_option" in record:
+                        report.missing_options[record["attack"]] = record["missing_option"]
+                    elif "error" in record:
+                        report.problems[record["attack"]] = f"run_untrusted raised {record['error']}"
+                    else:
+                        report.results[record["attack"]] = record["result"]
+            seen = len(records)
+            if current is not None and current not in settled and (ended or time.monotonic() - since > deadline):
+                report.problems[current] = (
+                    f"the program that called run_untrusted died ({_death(process.returncode)})" if ended else
+                    f"run_untrusted had not returned after {deadline:.0f} s, so the grader killed it")
+                settled.add(current)
+                return settled
+            if ended:
+                if current is None:  # died before its first attack
+                    report.problems.update({n: f"the grader's driver failed ({_death(process.returncode)})"
+                                            for n in plan["attacks"]})  # type: ignore[union-attr]
+                    return set(plan["attacks"])  # type: ignore[arg-type]
+                return settled
+            time.sleep(0.05)
+    finally:
+        _end_all(process, user)
+
+
+def _records(log: Path) -> list[dict[str, object]]:
+    if not log.exists():
+        return []
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [json.loads(line) for line in lines if line.endswith("}")]
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by signal {signal.Signals(-code).name}"
+    return f"exit status {code}"
+
+
+def _outer_limits(user: int | None):  # type: ignore[no-untyped-def]
+    import resource
+
+    processes = PROCESS_CAP if user is not None else _processes_now() + PROCESS_CAP
+
+    def apply() -> None:
+        for limit, value in ((resource.RLIMIT_AS, MEMORY_CAP), (resource.RLIMIT_FSIZE, FILE_CAP),
+                             (resource.RLIMIT_CPU, CPU_CAP), (resource.RLIMIT_NPROC, processes)):
+            hard = resource.getrlimit(limit)[1]
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # a user cannot raise a hard limit
+            resource.setrlimit(limit, (value, value))
+
+    return apply
+
+
+def _processes_now() -> int:
+    """How many processes (threads count too) this user has: RLIMIT_NPROC counts them all."""
+    if Path("/proc").is_dir():
+        uid = os.getuid()
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if entry.stat().st_uid == uid:
+                        total += len(list((entry / "task").iterdir()))
+                except OSError:
+                    continue
+        return total
+    listed = subprocess.run(["ps", "-U", str(os.getuid()), "-o", "pid="], capture_output=True, text=True, check=False)
+    return 4 * len(listed.stdout.split())  # threads are not listed: leave room for them
+
+
+def _pids_of(user: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == user:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
+    """Kill the driver and everything it started: its session, and as root every process of its fresh user."""
+    if POSIX_LIMITS:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.kill()
+    process.wait()
+    for _ in range(100):
+        pids = _pids_of(user) if user is not None else []
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+
+
+def _fresh_user() -> int:
+    """A uid no process uses, for this driver alone."""
+    taken = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            taken.add(entry.stat().st_uid)
+        except OSError:  # ended meanwhile
+            continue
+    user = 1_500_000 + os.getpid() % 400_000
+    while user in taken:
+        user += 1
+    return user
+
+
+_PYTHONS: dict[int | None, str] = {}
+
+
+def _python(user: int | None) -> str:
+    """An interpreter the driver's user can run: a fresh user may not reach a venv under /root."""
+    if user in _PYTHONS:
+        return _PYTHONS[user]
+    candidates = [sys.executable] if user is None else [
+        sys.executable, os.path.realpath(sys.executable), shutil.which("python3") or "", "/usr/bin/python3",
+        "/usr/local/bin/python3"]
+    for candidate in filter(None, candidates):
+        try:
+            works = subprocess.run([candidate, "-c", "import json, socket, importlib.util"], capture_output=True,
+                                   check=False, **({"user": user, "group": user, "extra_groups": []} if user else {}))
+        except OSError:  # not executable by that user
+            continue
+        if works.returncode == 0:
+            _PYTHONS[user] = candidate
+            return candidate
+    raise RuntimeError("no Python interpreter that an unprivileged user can run: the attacks cannot run as root here")

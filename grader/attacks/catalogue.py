@@ -1,0 +1,42 @@
+"""The attacks: code a model might write, each paired with what the sandbox's result must show."""
+
+from __future__ import annotations
+
+MEMORY_MIB = 768  # the memory bomb's goal, under the outer cap: reaching it means no memory limit held it back
+FORKS = 300  # the fork bomb's goal, above the outer process cap
+DISK_MIB = 48  # the disk filler's goal, under the outer file-size cap
+FLOOD_LINES = 200_000  # about 200 MB of output
+
+ATTACKS: dict[str, str] = {
+    "hello": "print(6 * 7)\n",
+    "crash": "import sys\nprint('something broke', file=sys.stderr)\nsys.exit(3)\n",
+    "where": ("import os, sys\nprint('pid', os.getpid())\nprint('isolated', sys.flags.isolated)\n"
+              "print('cwd', os.getcwd())\nprint('files', sorted(os.listdir('.')))\n"),
+    "quotes": "print(\"it's $HOME, `echo hi` and \\\"quoted\\\"\")\n",
+    "environment": "import os\nprint(sorted(os.environ))\nprint(os.environ.get('OPENAI_API_KEY', 'absent'))\n",
+    "infinite_loop": "while True:\n    pass\n",
+    "memory_bomb": (f"blocks = []\nfor i in range({MEMORY_MIB // 64}):\n    blocks.append(bytearray(64 * 2**20))\n"
+                    f"print('allocated', {MEMORY_MIB}, 'MiB')\n"),
+    "fork_bomb": ("import os, time\nstarted = 0\ntry:\n"
+                  f"    while started < {FORKS}:\n"
+                  "        if os.fork() == 0:\n            time.sleep(3)\n            os._exit(0)\n"
+                  "        started += 1\nfinally:\n    print('started', started, 'processes', flush=True)\n"),
+    "disk_filler": ("written = 0\ntry:\n    with open('filler.bin', 'wb') as f:\n"
+                    f"        while written < {DISK_MIB}:\n"
+                    "            f.write(bytes(2**20))\n            f.flush()\n            written += 1\n"
+                    "finally:\n    print('wrote', written, 'MiB', flush=True)\n"),
+    "output_flood": f"for _ in range({FLOOD_LINES}):\n    print('x' * 999)\n",
+    "kill_parent": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('sent SIGKILL to', os.getppid())\n",
+    # The challenges: per-call limits a caller passes as keywords (OPTIONS), which may only tighten the defaults.
+    "short_timeout": "import time\ntime.sleep(3)\nprint('woke up')\n",
+    "small_memory": "block = bytearray(100 * 2**20)\nprint('allocated 100 MiB')\n",
+    "default_memory": "block = bytearray(100 * 2**20)\nprint('allocated 100 MiB')\n",
+    # Open doors a process sandbox leaves: the driver fills in a host file's path and a loopback listener's port.
+    "host_file": "print(open({path!r}, encoding='utf-8').read())\n",
+    "loopback": ("import socket\nwith socket.create_connection(('127.0.0.1', {port}), timeout=5) as s:\n"
+                 "    print(s.recv(100).decode())\n"),
+}
+
+RESOURCE_LIMITED = ("memory_bomb", "fork_bomb", "disk_filler")  # need POSIX resource limits: not on Windows
+
+OPTIONS: dict[str, dict[str, int]] = {"short_timeout": {"timeout": 1}, "small_memory": {"memory_mb": 64}}

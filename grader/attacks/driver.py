@@ -1,0 +1,71 @@
+"""Runs inside the outer bounds: imports the learner's sandbox by path and calls run_untrusted on each attack.
+
+Standard library only, and copied next to the learner's file: it may run as a fresh unprivileged user who cannot read
+the course checkout. Each line of results.jsonl is written and flushed before the next attack starts.
+"""
+
+import importlib.util
+import inspect
+import json
+import os
+import socket
+import sys
+import threading
+import traceback
+
+
+def listen(nonce: str) -> int:
+    """A loopback listener that sends the nonce to whoever connects; returns its port."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            connection, _ = server.accept()
+            with connection:
+                connection.sendall(nonce.encode())
+
+    threading.Thread(target=serve, daemon=True).start()
+    return server.getsockname()[1]
+
+
+def main() -> None:
+    folder, plan = sys.argv[1], json.loads(sys.argv[2])
+    results = open(os.path.join(folder, "results.jsonl"), "a", encoding="utf-8")
+
+    def note(record: dict) -> None:
+        results.write(json.dumps(record, default=repr) + "\n")
+        results.flush()
+
+    note({"caller": os.getpid(), "cwd": os.getcwd()})
+    try:
+        spec = importlib.util.spec_from_file_location("learner_sandbox", os.path.join(folder, "sandbox.py"))
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        run_untrusted = module.run_untrusted
+    except BaseException:  # the learner's module is broken: say so once, and stop
+        note({"import_error": traceback.format_exc(limit=-1).strip().splitlines()[-1]})
+        return
+    port = listen(plan["nonce"])
+    try:
+        accepted = set(inspect.signature(run_untrusted).parameters)
+    except (TypeError, ValueError):
+        accepted = set()
+    for name, code in plan["attacks"].items():
+        options = plan["options"].get(name, {})
+        missing = sorted(set(options) - accepted)
+        if missing:  # a challenge not started yet
+            note({"attack": name, "missing_option": missing[0]})
+            continue
+        note({"started": name})
+        try:
+            result = run_untrusted(code.replace("{port}", str(port)), **options)
+        except BaseException:
+            note({"attack": name, "error": traceback.format_exc(limit=-1).strip().splitlines()[-1]})
+            continue
+        note({"attack": name, "result": result})
+
+
+if __name__ == "__main__":
+    if hasattr(os, "fork") and os.fork():  # a throwaway parent, so code run in-process cannot kill the grader
+        os._exit(os.waitstatus_to_exitcode(os.wait()[1]) & 0xFF)
+    main()

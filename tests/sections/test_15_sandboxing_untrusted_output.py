@@ -1,0 +1,353 @@
+"""Section 15 · Sandboxing I: Running Untrusted Output: a subprocess sandbox for code a model wrote, and a run_python
+tool built on it.
+
+sandbox.py is graded by attacking it for real: grader/attacks imports the learner's file in a separate process, inside
+outer bounds of its own, and calls run_untrusted on each escape attempt; the checks read the result dict it returned
+(a limit firing is read from "limit", never from the clock). code_tool.py is graded from its requests: the tool result
+it sends back must hold the output of the program the model asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable
+
+import pytest
+
+from grader.attacks import AttackReport, attack
+from grader.attacks.catalogue import DISK_MIB, FORKS, MEMORY_MIB
+from grader.checks import CheckFailed, Evidence, quote, quote_output
+from grader.checks.common import replies_printed_once, sends_model_from_env
+from grader.endpoint.session import LoggedRequest
+from grader.suite import Section
+from grader import paths
+
+QUESTION = (paths.EXAMPLES / "15" / "question.txt").read_text(encoding="utf-8")
+LOOP_QUESTION = "What happens when a program runs a loop that never ends? Try it.\n"
+KEYS = {"stdout": str, "stderr": str, "exit_code": (int, type(None)), "limit": (str, type(None))}
+OUTPUT_MOST = 2**20  # a capped flood keeps at most this much of stdout
+
+SECTION = Section("15")
+
+sandbox = SECTION.file("sandbox.py", reference="examples/15/sandbox.py",
+                       summary="run_untrusted(code): a child process with limits, and a report of what happened",
+                       see="Build the sandbox", timeout=40)
+code_tool = SECTION.file("code_tool.py", reference="examples/15/code_tool.py", stdin=QUESTION, timeout=40,
+                         compare_with="sandbox.py",  # graded with its sandbox.py (the reference, where missing)
+                         summary="a run_python tool: the model's code runs in your sandbox",
+                         see="Your turn: a run_python tool")
+code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose code never ends", stdin=LOOP_QUESTION)
+code_tool_other_model = SECTION.other_model("code_tool.py", stdin=QUESTION)
+code_tool_variant = SECTION.variant("code_tool.py")
+
+
+# --- attacks ------------------------------------------------------------------------------------------------------
+
+def attacks(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Name the attacks a check reads: the driver runs only those the selected checks need, in one process."""
+    def mark(check: Callable[..., None]) -> Callable[..., None]:
+        check.attacks = names  # type: ignore[attr-defined]
+        return check
+    return mark
+
+
+_REPORTS: dict[tuple[str, tuple[str, ...]], AttackReport] = {}
+
+
+@pytest.fixture
+def attacked(request: pytest.FixtureRequest, sandbox: Evidence) -> AttackReport:
+    """The attacks of every selected check of this suite, run once per sandbox.py."""
+    here = sys.modules[__name__]
+    wanted = tuple(sorted({name for item in request.session.items if getattr(item, "module", None) is here
+                           for name in getattr(getattr(item, "function", None), "attacks", ())}))
+    key = (sandbox.source, wanted)
+    if key not in _REPORTS:
+        _REPORTS[key] = attack(sandbox.source, list(wanted))
+    return _REPORTS[key]
+
+
+def brief(result: dict[str, Any]) -> str:
+    """A result as the learner reads it: stdout, exit_code, limit and the last line of stderr."""
+    last = (result.get("stderr") or "").strip().splitlines()[-1:] or [""]
+    shown = {"stdout": result.get("stdout"), "exit_code": result.get("exit_code"), "limit": result.get("limit"),
+             "stderr (last line)": last[0]}
+    return quote(json.dumps(shown), 240)
+
+
+def result_of(report: AttackReport, name: str, what: str) -> dict[str, Any]:
+    """The dict run_untrusted returned for one attack, or the failure of its caller, told to the learner."""
+    if name in report.problems:
+        raise CheckFailed(f"{what}: {report.problems[name]}.")
+    result = report.results.get(name)
+    if not isinstance(result, dict):
+        raise CheckFailed(f"expected run_untrusted({what}) to return a dict; it returned {quote(repr(result), 120)}.")
+    missing = [key for key in KEYS if key not in result]
+    if missing:
+        raise CheckFailed(f"expected the result dict to hold stdout, stderr, exit_code and limit; for {what} it "
+                          f"lacks {', '.join(missing)}: {brief(result)}.")
+    wrong = [f"{key}={result[key]!r}" for key, kinds in KEYS.items() if not isinstance(result[key], kinds)]
+    if wrong:
+        raise CheckFailed(f"expected stdout and stderr as str, exit_code as int or None and limit as str or None; "
+                          f"for {what} your result has {quote(', '.join(wrong), 160)}.")
+    return result
+
+
+def limit_fired(report: AttackReport, name: str, what: str, limits: tuple[str, ...], lesson: str) -> dict[str, Any]:
+    result = result_of(report, name, what)
+    if result["limit"] not in limits:
+        raise CheckFailed(f"expected {what} to be stopped with limit {' or '.join(map(repr, limits))} in the result; "
+                          f"your run_untrusted returned limit={result['limit']!r}, exit_code={result['exit_code']!r}, "
+                          f"in short {brief(result)}. {lesson}")
+    return result
+
+
+def reached(result: dict[str, Any], label: str) -> int:
+    """The count an attack printed after `label` ("started 27 processes"), 0 if it printed none."""
+    for line in result["stdout"].splitlines():
+        if line.startswith(label + " "):
+            return int(line.split()[1])
+    return 0
+
+
+@pytest.mark.see("Build the sandbox")
+def test_sandbox_demo(sandbox: Evidence) -> None:
+    """running sandbox.py tries a few snippets and prints each result"""
+    if sandbox.run.exit_code != 0 or "exit_code" not in sandbox.output and "limit" not in sandbox.output:
+        raise CheckFailed(f"expected `python work/sandbox.py` to run a few snippets through run_untrusted and print "
+                          f"each result dict; it exited with {sandbox.run.exit_code} and printed "
+                          f"{quote_output(sandbox.output + sandbox.run.stderr, 200)}.")
+
+
+@attacks("hello", "crash")
+def test_sandbox_result(sandbox: Evidence, attacked: AttackReport) -> None:
+    """returns stdout, stderr, exit_code and limit for code that runs and for code that fails"""
+    hello = result_of(attacked, "hello", "print(6 * 7)")
+    if hello["stdout"] != "42\n" or hello["exit_code"] != 0 or hello["limit"] is not None:
+        raise CheckFailed(f"expected print(6 * 7) to give stdout '42\\n', exit_code 0 and limit None; your result was "
+                          f"{brief(hello)}.")
+    crash = result_of(attacked, "crash", "code that writes to stderr and exits with status 3")
+    if "something broke" not in crash["stderr"] or crash["exit_code"] != 3 or crash["limit"] is not None:
+        raise CheckFailed(f"expected code that prints 'something broke' to stderr and calls sys.exit(3) to give that "
+                          f"stderr, exit_code 3 and limit None; your result was {brief(crash)}.")
+
+
+@attacks("where")
+def test_sandbox_own_process(sandbox: Evidence, attacked: AttackReport) -> None:
+    """runs the code in a separate Python process started with -I (isolated mode)"""
+    result = result_of(attacked, "where", "code that prints its process id")
+    pid = reached(result, "pid")
+    if pid == attacked.caller.get("caller"):
+        raise CheckFailed("expected the code to run in a child process; it printed the process id of the program that "
+                          "called run_untrusted, so it ran inside that program (exec or eval), with its variables, "
+                          "keys and files. Start a new interpreter with subprocess.")
+    if reached(result, "isolated") != 1:
+        raise CheckFailed(f"expected the code to run in `python -I` (sys.flags.isolated is 1); it printed "
+                          f"{quote(result['stdout'], 200)!r}. Add -I after sys.executable.")
+
+
+@attacks("where")
+def test_sandbox_fresh_folder(sandbox: Evidence, attacked: AttackReport) -> None:
+    """runs the code in a fresh, empty working directory"""
+    result = result_of(attacked, "where", "code that lists its working directory")
+    lines = dict(line.split(" ", 1) for line in result["stdout"].splitlines() if " " in line)
+    if lines.get("cwd") == attacked.caller.get("cwd") or lines.get("files") != "[]":
+        raise CheckFailed(f"expected the code to start in a new, empty folder (cwd= of a temporary directory); it "
+                          f"printed cwd {quote(lines.get('cwd', '?'), 80)!r} holding {quote(lines.get('files', '?'), 120)}"
+                          f". Create one with tempfile.TemporaryDirectory() and put the code's file outside it.")
+
+
+@attacks("quotes")
+def test_sandbox_code_unchanged(sandbox: Evidence, attacked: AttackReport) -> None:
+    """passes the code to Python unchanged: quotes, $ and backticks stay as written"""
+    result = result_of(attacked, "quotes", "code whose string holds quotes, $HOME and backticks")
+    expected = "it's $HOME, `echo hi` and \"quoted\"\n"
+    if result["stdout"] != expected:
+        raise CheckFailed(f"expected stdout {expected!r}; your sandbox gave {quote(result['stdout'], 120)!r} and "
+                          f"in short {brief(result)}. A shell read the code: pass a list of "
+                          "arguments to subprocess, never a command string with shell=True.")
+
+
+@attacks("environment")
+def test_sandbox_no_key(sandbox: Evidence, attacked: AttackReport) -> None:
+    """keeps OPENAI_API_KEY and the rest of your environment from the code"""
+    result = result_of(attacked, "environment", "code that prints os.environ")
+    if attacked.secret in result["stdout"] + result["stderr"] or "OPENAI_API_KEY" in result["stdout"]:
+        raise CheckFailed(f"expected the code to find no OPENAI_API_KEY; it printed {quote(result['stdout'], 200)!r}, "
+                          "the caller's key among it. Pass env={} (or a few harmless settings) to subprocess.")
+
+
+@attacks("infinite_loop")
+def test_sandbox_infinite_loop(sandbox: Evidence, attacked: AttackReport) -> None:
+    """stops an infinite loop and reports limit "timeout" or "cpu\""""
+    limit_fired(attacked, "infinite_loop", "`while True: pass`", ("timeout", "cpu"),
+                "Wait with a timeout, kill the process group when it passes, and set RLIMIT_CPU.")
+
+
+@attacks("memory_bomb")
+def test_sandbox_memory_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
+    """stops a memory bomb with a memory limit and reports limit "memory\""""
+    result = limit_fired(attacked, "memory_bomb", f"code that allocates {MEMORY_MIB} MiB", ("memory",),
+                         "Set RLIMIT_AS in the child and report MemoryError as 'memory'.")
+    if f"allocated {MEMORY_MIB}" in result["stdout"]:
+        raise CheckFailed(f"expected a memory limit well under {MEMORY_MIB} MiB; the code allocated all of it.")
+
+
+@attacks("fork_bomb")
+def test_sandbox_fork_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
+    """stops a fork bomb with a process limit and reports limit "processes\""""
+    result = limit_fired(attacked, "fork_bomb", f"code that starts up to {FORKS} processes", ("processes",),
+                         "Set RLIMIT_NPROC in the child and report BlockingIOError as 'processes'.")
+    if reached(result, "started") >= 100:
+        raise CheckFailed(f"expected a process limit under 100; the code started {reached(result, 'started')} "
+                          "processes before the grader's own cap stopped it.")
+
+
+@attacks("disk_filler")
+def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
+    """stops a disk filler with a file-size limit and reports limit "file_size\""""
+    result = limit_fired(attacked, "disk_filler", f"code that writes a {DISK_MIB} MiB file", ("file_size",),
+                         "Set RLIMIT_FSIZE in the child and report 'File too large' as 'file_size'.")
+    if reached(result, "wrote") >= 32:
+        raise CheckFailed(f"expected a file-size limit under 32 MiB; the code wrote {reached(result, 'wrote')} MiB.")
+
+
+@attacks("output_flood")
+def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None:
+    """caps a flood of output and reports limit "output\""""
+    result = result_of(attacked, "output_flood", "code that prints 200 MB")
+    if len(result["stdout"]) > OUTPUT_MOST or result["limit"] != "output":
+        raise CheckFailed(f"expected at most 1 MiB of stdout and limit 'output'; your result kept "
+                          f"{len(result['stdout']):,} characters with limit={result['limit']!r}. Keep only the first "
+                          "OUTPUT_BYTES of each stream and say the cap fired.")
+
+
+@attacks("kill_parent")
+def test_sandbox_kill_parent(sandbox: Evidence, attacked: AttackReport) -> None:
+    """survives code that kills its parent process: the parent is a throwaway supervisor"""
+    result_of(attacked, "kill_parent", "code that runs os.kill(os.getppid(), signal.SIGKILL)")
+
+
+# --- code_tool.py ---------------------------------------------------------------------------------------------------
+
+PROGRAM_OUTPUT = {"range(1000)": "76127", "range(2000)": "277050"}  # the recorded programs and what they print
+
+
+def _tool_calls(request: LoggedRequest) -> list[dict[str, Any]]:
+    response = request.response if isinstance(request.response, dict) else {}
+    choices = response.get("choices") or [{}]
+    return choices[0].get("message", {}).get("tool_calls") or []
+
+
+def _tool_results(ev: Evidence) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The model's run_python call and the tool message the script sent back for it."""
+    chats = ev.chats()
+    asked = next((r for r in chats if _tool_calls(r)), None)
+    if asked is None:
+        ev.one("POST /v1/chat/completions", "a request that offers the run_python tool")
+        raise CheckFailed("expected the model to ask for run_python; no request your script sent got a tool call back "
+                          "(did it send the tool in tools=[...]?).")
+    call = _tool_calls(asked)[0]
+    answer = next((m for r in chats[chats.index(asked) + 1:] for m in r.messages()
+                   if m.get("role") == "tool" and m.get("tool_call_id") == call.get("id")), None)
+    if answer is None:
+        raise CheckFailed(f"expected a request after the tool call with a message of role 'tool' and tool_call_id "
+                          f"{call.get('id')!r}; your script sent {len(chats) - chats.index(asked) - 1} more request(s) "
+                          "and none held it. Append the result with the call's id and ask again.")
+    return call, answer
+
+
+def test_code_tool_offers_tool(code_tool: Evidence) -> None:
+    """offers the model a run_python tool with a code parameter"""
+    request = code_tool.one("POST /v1/chat/completions", "a chat request")
+    tools = request.json_field("tools") or []
+    spec = next((t.get("function", {}) for t in tools if isinstance(t, dict)
+                 and t.get("function", {}).get("name") == "run_python"), None)
+    if spec is None or "code" not in (spec.get("parameters", {}).get("properties") or {}):
+        raise CheckFailed(f"expected tools=[...] with a function named run_python taking a string `code`; your first "
+                          f"request offered {quote(json.dumps(tools), 200)}.")
+
+
+def _runs_model_code(ev: Evidence) -> None:
+    call, answer = _tool_results(ev)
+    code = json.loads(call["function"]["arguments"])["code"]
+    expected = next(out for marker, out in PROGRAM_OUTPUT.items() if marker in code)
+    content = answer.get("content")
+    text = content if isinstance(content, str) else json.dumps(content)
+    if expected not in text:
+        raise CheckFailed(f"expected the tool result to hold what the model's program printed, {expected}; your script "
+                          f"sent back {quote(text, 200)!r}. Run the `code` argument with run_untrusted.")
+
+
+def test_code_tool_runs_code(code_tool: Evidence) -> None:
+    """runs the code the model asked for in the sandbox and sends back what it printed"""
+    _runs_model_code(code_tool)
+
+
+def test_code_tool_result_fields(code_tool: Evidence) -> None:
+    """sends the whole result back: stdout, stderr, exit_code and limit"""
+    _, answer = _tool_results(code_tool)
+    content = answer.get("content")
+    text = content if isinstance(content, str) else json.dumps(content)
+    missing = [key for key in KEYS if key not in text]
+    if missing:
+        raise CheckFailed(f"expected the tool result to name stdout, stderr, exit_code and limit, so the model can "
+                          f"tell a crash or a limit from an answer; it lacks {', '.join(missing)}: {quote(text, 200)!r}."
+                          " Send json.dumps(result).")
+
+
+def test_code_tool_prints_answer(code_tool: Evidence) -> None:
+    """prints the model's final answer"""
+    replies_printed_once(code_tool, code_tool.chats()[-1:])
+
+
+def test_code_tool_loop(code_tool_loop: Evidence) -> None:
+    """tells the model which limit stopped its endless loop"""
+    _, answer = _tool_results(code_tool_loop)
+    text = answer.get("content") if isinstance(answer.get("content"), str) else json.dumps(answer.get("content"))
+    if '"timeout"' not in text and '"cpu"' not in text:
+        raise CheckFailed(f"expected the tool result of `while True: pass` to report limit \"timeout\" or \"cpu\"; "
+                          f"your script sent back {quote(text, 200)!r}.")
+
+
+def test_code_tool_model(code_tool_other_model: Evidence) -> None:
+    """asks for the model named in MODEL"""
+    sends_model_from_env(code_tool_other_model)
+
+
+def test_code_tool_variant_prints_answer(code_tool_variant: Evidence) -> None:
+    """prints the model's final answer"""
+    replies_printed_once(code_tool_variant, code_tool_variant.chats()[-1:])
+
+
+# --- challenges: per-call limits ------------------------------------------------------------------------------------
+
+def _option_result(report: AttackReport, name: str, what: str) -> dict[str, Any]:
+    """A challenge's result, skipped as not started while run_untrusted takes no such keyword."""
+    if name in report.missing_options:
+        pytest.skip(f"not started: run_untrusted takes no {report.missing_options[name]}= keyword yet")
+    return result_of(report, name, what)
+
+
+@pytest.mark.see("Challenges")
+@attacks("short_timeout")
+def test_sandbox_shorter_timeout(sandbox: Evidence, attacked: AttackReport) -> None:
+    """challenge: run_untrusted(code, timeout=1) stops a program that sleeps 3 seconds, reported as "timeout\""""
+    result = _option_result(attacked, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
+    if result["limit"] != "timeout" or "woke up" in result["stdout"]:
+        raise CheckFailed(f"expected timeout=1 to stop a 3-second sleep with limit 'timeout'; your result was "
+                          f"{brief(result)}. Wait with the caller's timeout (at most TIMEOUT_S).")
+
+
+@pytest.mark.see("Challenges")
+@attacks("small_memory", "default_memory")
+def test_sandbox_smaller_memory(sandbox: Evidence, attacked: AttackReport) -> None:
+    """challenge: run_untrusted(code, memory_mb=64) stops a 100 MiB allocation that the default limit allows"""
+    small = _option_result(attacked, "small_memory", "run_untrusted(code allocating 100 MiB, memory_mb=64)")
+    default = result_of(attacked, "default_memory", "code allocating 100 MiB")
+    if small["limit"] != "memory":
+        raise CheckFailed(f"expected memory_mb=64 to stop a 100 MiB allocation with limit 'memory'; your result was "
+                          f"{brief(small)}. Lower RLIMIT_AS for that call.")
+    if default["limit"] is not None or "allocated 100 MiB" not in default["stdout"]:
+        raise CheckFailed(f"expected the default limits to allow 100 MiB; your result was "
+                          f"{brief(default)}. Change the limit for one call, not for all.")
