@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..load import stretched
 from .catalogue import ATTACKS, OPTIONS, RESOURCE_LIMITED
 
 DRIVER = Path(__file__).with_name("driver.py")
@@ -70,8 +71,6 @@ def attack(source: str, names: list[str]) -> AttackReport:
 
 def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: int | None) -> set[str]:
     """One driver process: the attacks it settled (a result, or a harm to the caller), in order."""
-    from ..suite.runs import time_limit
-
     log = folder / "results.jsonl"
     log.unlink(missing_ok=True)
     env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "HOME": str(folder),
@@ -83,7 +82,7 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
                                stderr=subprocess.DEVNULL, start_new_session=POSIX_LIMITS,
                                preexec_fn=_outer_limits(user) if POSIX_LIMITS else None,
                                **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
-    deadline = time_limit(PER_ATTACK_S)
+    deadline = stretched(PER_ATTACK_S)
     settled: set[str] = set()
     current, since, seen = None, time.monotonic(), 0
     try:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..attacks.bounds import _end_all, _fresh_user, _outer_limits, _python
-from ..suite.runs import time_limit
+from ..load import stretched
 
 CHILD = Path(__file__).with_name("child.py")
 INSTALL = "sudo apt-get install -y bubblewrap"  # the README's install line (Debian, Ubuntu), which .ci/run runs
@@ -168,7 +168,7 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
                              stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_outer_limits(user),
                              **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
     try:
-        _, err = child.communicate(json.dumps(codes).encode(), timeout=time_limit(OUTER_TIMEOUT_S))
+        _, err = child.communicate(json.dumps(codes).encode(), timeout=stretched(OUTER_TIMEOUT_S))
         failed = None
     except subprocess.TimeoutExpired:
         failed = f"your run_untrusted had not returned after {OUTER_TIMEOUT_S:g} s, so the grader stopped it"
