@@ -76,6 +76,12 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (3, "15"): ("n/a", "no Section 15 check reads a number from the learner's output: the attacks' counts come from "
                        "the result dicts run_untrusted returned"),
     (8, "15"): ("wrong", NO_RIGHT),
+    (1, "15"): ("n/a", "no Section 15 check reads a value the lesson shows: the attacks' results come from "
+                       "run_untrusted, and the tool result must hold what the model's program printed (class 2)"),
+    (4, "15"): ("n/a", "no Section 15 step requires an order: each attack is its own call, and the demo's snippets "
+                       "may run in any order"),
+    (6, "15"): ("n/a", "no Section 15 step asks for a particular client: requests and the SDK both pass"),
+    (12, "15"): ("n/a", "no Section 15 step handles a server error; errors of the code it runs are results"),
     (3, "11"): ("n/a", "no Section 11 check reads a number from the output: its scripts print replies and labels "
                        "(few_shot.py's prompt_tokens shows what examples cost and is not graded)"),
     (4, "02"): ("right", "the choices may come in any order; budget_ladder.py's calls depend on each other, so its "
@@ -144,9 +150,9 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (10, "16"): ("n/a", "no Section 16 script reads OPENAI_* settings: none calls the model"),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
-SECTION_15_TRIAL = "Section 15 awaits its hidden-style trial (issue 24), which writes these fixtures"
+SECTION_15_TRIAL = "Section 15's trial right scripts (issue 24) await a run against the new checks before joining"
 MISSING: dict[tuple[int, str], str] = {
-    **{(n, "15"): SECTION_15_TRIAL for n in (1, 2, 4, 5, 6, 7, 8, 11, 12)},
+    **{(n, "15"): SECTION_15_TRIAL for n in (2, 5, 7, 11)},
 }
 
 

@@ -7,6 +7,10 @@ FORKS = 300  # the fork bomb's goal, above the outer process cap
 DISK_MIB = 48  # the disk filler's goal, under the outer file-size cap
 FLOOD_LINES = 200_000  # about 200 MB of output
 
+LIMITS_SEEN = ("import resource\nfor name in ('RLIMIT_CPU', 'RLIMIT_AS'):\n"
+               "    print(name, *resource.getrlimit(getattr(resource, name)))\n")  # the limits the code runs under
+SLEEPER = "import time\ntime.sleep(600)\nprint('woke up')\n"  # no CPU: only a wall-clock timeout ends it
+
 FORK_BOMB = ("import os, time\nstarted = 0\ntry:\n"
              f"    while started < {FORKS}:\n"
              "        if os.fork() == 0:\n            time.sleep(3)\n            os._exit(0)\n"
@@ -20,6 +24,8 @@ ATTACKS: dict[str, str] = {
     "quotes": "print(\"it's $HOME, `echo hi` and \\\"quoted\\\"\")\n",
     "environment": "import os\nprint(sorted(os.environ))\nprint(os.environ.get('OPENAI_API_KEY', 'absent'))\n",
     "infinite_loop": "while True:\n    pass\n",
+    "sleeper": SLEEPER,
+    "limits": LIMITS_SEEN,
     "memory_bomb": (f"blocks = []\nfor i in range({MEMORY_MIB // 64}):\n    blocks.append(bytearray(64 * 2**20))\n"
                     f"print('allocated', {MEMORY_MIB}, 'MiB')\n"),
     "fork_bomb": FORK_BOMB,
@@ -34,14 +40,19 @@ ATTACKS: dict[str, str] = {
     "short_timeout": "import time\ntime.sleep(3)\nprint('woke up')\n",
     "small_memory": "block = bytearray(100 * 2**20)\nprint('allocated 100 MiB')\n",
     "default_memory": "block = bytearray(100 * 2**20)\nprint('allocated 100 MiB')\n",
+    "long_timeout": SLEEPER,  # asks for more time than the default: must still stop at the default
+    "more_memory": LIMITS_SEEN,  # asks for more memory than the default: must not get it
+    "then_limits": LIMITS_SEEN,  # sorts after small_memory, so runs after it: the defaults must be back
     # Open doors a process sandbox leaves: the driver fills in a host file's path and a loopback listener's port.
     "host_file": "print(open({path!r}, encoding='utf-8').read())\n",
     "loopback": ("import socket\nwith socket.create_connection(('127.0.0.1', {port}), timeout=5) as s:\n"
                  "    print(s.recv(100).decode())\n"),
 }
 
-RESOURCE_LIMITED = ("memory_bomb", "fork_bomb", "fork_bomb_as_root", "disk_filler")  # need POSIX resource limits
+RESOURCE_LIMITED = ("limits", "more_memory", "then_limits",  # need POSIX resource limits
+                    "memory_bomb", "fork_bomb", "fork_bomb_as_root", "disk_filler")
 # Run by a driver that stays root (the kernel ignores RLIMIT_NPROC there), bounded by a pids cgroup instead.
 ROOT_BRANCH = ("fork_bomb_as_root",)
 
-OPTIONS: dict[str, dict[str, int]] = {"short_timeout": {"timeout": 1}, "small_memory": {"memory_mb": 64}}
+OPTIONS: dict[str, dict[str, int]] = {"short_timeout": {"timeout": 1}, "small_memory": {"memory_mb": 64},
+                                    "long_timeout": {"timeout": 3600}, "more_memory": {"memory_mb": 1024}}

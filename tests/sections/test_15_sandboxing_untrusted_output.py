@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pytest
 
 from grader.attacks import AttackReport, attack
+from grader.attacks.bounds import CPU_CAP
 from grader.attacks.catalogue import DISK_MIB, FORKS, MEMORY_MIB
 from grader.checks import CheckFailed, Evidence, quote, quote_output
 from grader.checks.common import replies_printed_once, sends_model_from_env
@@ -26,7 +27,7 @@ from grader import paths
 QUESTION = (paths.EXAMPLES / "15" / "question.txt").read_text(encoding="utf-8")
 LOOP_QUESTION = "What happens when a program runs a loop that never ends? Try it.\n"
 KEYS = {"stdout": str, "stderr": str, "exit_code": (int, type(None)), "limit": (str, type(None))}
-OUTPUT_MOST = 2**20  # a capped flood keeps at most this much of stdout
+OUTPUT_MOST = 2**20  # a capped flood keeps at most this much of stdout: 16 times the lesson's OUTPUT_BYTES, 64 KiB
 
 SECTION = Section("15")
 
@@ -69,9 +70,9 @@ def attacked(request: pytest.FixtureRequest, sandbox: Evidence) -> AttackReport:
 
 def brief(result: dict[str, Any]) -> str:
     """A result as the learner reads it: stdout, exit_code, limit and the last line of stderr."""
-    last = (result.get("stderr") or "").strip().splitlines()[-1:] or [""]
-    shown = {"stdout": result.get("stdout"), "exit_code": result.get("exit_code"), "limit": result.get("limit"),
-             "stderr (last line)": last[0]}
+    shown = {key: result[key] for key in ("stdout", "exit_code", "limit") if key in result}  # only what it returned
+    if isinstance(result.get("stderr"), str):
+        shown["stderr (last line)"] = (result["stderr"].strip().splitlines()[-1:] or [""])[0]
     return quote(json.dumps(shown), 240)
 
 
@@ -157,15 +158,25 @@ def test_sandbox_fresh_folder(sandbox: Evidence, attacked: AttackReport) -> None
                           f". Create one with tempfile.TemporaryDirectory() and put the code's file outside it.")
 
 
-@attacks("quotes")
+SHELL_TRACES = ("PWD", "OLDPWD", "SHLVL")  # variables a shell exports to what it starts; Python sets none of them
+
+
+@attacks("quotes", "environment")
 def test_sandbox_code_unchanged(sandbox: Evidence, attacked: AttackReport) -> None:
-    """passes the code to Python unchanged: quotes, $ and backticks stay as written"""
+    """passes the code to Python unchanged, with no shell in between: quotes, $ and backticks stay as written"""
     result = result_of(attacked, "quotes", "code whose string holds quotes, $HOME and backticks")
     expected = "it's $HOME, `echo hi` and \"quoted\"\n"
     if result["stdout"] != expected:
         raise CheckFailed(f"expected stdout {expected!r}; your sandbox gave {quote(result['stdout'], 120)!r} and "
                           f"in short {brief(result)}. A shell read the code: pass a list of "
                           "arguments to subprocess, never a command string with shell=True.")
+    seen = result_of(attacked, "environment", "code that prints os.environ")["stdout"].splitlines()[:1]
+    traces = [name for name in SHELL_TRACES if seen and repr(name) in seen[0]]
+    if traces:
+        raise CheckFailed(f"expected no shell between your sandbox and the code; the code found {', '.join(traces)} in "
+                          "its environment, which only a shell sets, though you passed env=. A shell parses the "
+                          "command line it gets, even one built with shlex.join: pass the list of arguments to "
+                          "subprocess, never shell=True.")
 
 
 @attacks("environment")
@@ -182,6 +193,31 @@ def test_sandbox_infinite_loop(sandbox: Evidence, attacked: AttackReport) -> Non
     """stops an infinite loop and reports limit "timeout" or "cpu\""""
     limit_fired(attacked, "infinite_loop", "`while True: pass`", ("timeout", "cpu"),
                 "Wait with a timeout, kill the process group when it passes, and set RLIMIT_CPU.")
+
+
+@attacks("sleeper")
+def test_sandbox_sleeper(sandbox: Evidence, attacked: AttackReport) -> None:
+    """stops code that sleeps, which uses no CPU, and reports limit "timeout\""""
+    limit_fired(attacked, "sleeper", "`time.sleep(600)`", ("timeout",),
+                "A sleep uses no CPU, so only a wall-clock timeout ends it: process.wait(timeout=...), then kill the "
+                "process group.")
+
+
+def rlimits(result: dict[str, Any]) -> dict[str, int]:
+    """The soft limits the limits attack printed, by name ("RLIMIT_CPU 2 3"): -1 means none."""
+    words = [line.split() for line in result["stdout"].splitlines()]
+    return {w[0]: int(w[1]) for w in words if len(w) == 3 and w[0].startswith("RLIMIT_") and w[1].lstrip("-").isdigit()}
+
+
+@attacks("limits")
+def test_sandbox_cpu_limit(sandbox: Evidence, attacked: AttackReport) -> None:
+    """limits the code's processor time with RLIMIT_CPU"""
+    result = result_of(attacked, "limits", "code that prints its resource.getrlimit(RLIMIT_CPU)")
+    cpu = rlimits(result).get("RLIMIT_CPU")
+    if cpu is None or cpu < 0 or cpu >= CPU_CAP:
+        found = "no CPU limit of yours" if cpu is not None else f"no limits: {brief(result)}"
+        raise CheckFailed(f"expected the code to run under RLIMIT_CPU of a few seconds (the lesson's CPU_S); it found "
+                          f"{found}. Set RLIMIT_CPU in the child, so a busy loop ends with 'cpu' before the timeout.")
 
 
 @attacks("memory_bomb")
@@ -232,9 +268,10 @@ def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None
     """caps a flood of output and reports limit "output\""""
     result = result_of(attacked, "output_flood", "code that prints 200 MB")
     if len(result["stdout"]) > OUTPUT_MOST or result["limit"] != "output":
-        raise CheckFailed(f"expected at most 1 MiB of stdout and limit 'output'; your result kept "
-                          f"{len(result['stdout']):,} characters with limit={result['limit']!r}. Keep only the first "
-                          "OUTPUT_BYTES of each stream and say the cap fired.")
+        raise CheckFailed(f"expected stdout cut to OUTPUT_BYTES (64 KiB in the lesson; the grader allows up to 1 MiB) "
+                          f"and limit 'output'; your result kept {len(result['stdout']):,} characters with "
+                          f"limit={result['limit']!r}. Keep only the first OUTPUT_BYTES of each stream and say the cap "
+                          "fired.")
 
 
 @attacks("kill_parent")
@@ -299,8 +336,17 @@ def test_code_tool_runs_code(code_tool: Evidence) -> None:
     _runs_model_code(code_tool)
 
 
+def _as_json(text: str) -> dict[str, Any] | None:
+    """The tool result as the JSON object the lesson asks for, None if it is not one."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def test_code_tool_result_fields(code_tool: Evidence) -> None:
-    """sends the whole result back: stdout, stderr, exit_code and limit"""
+    """sends the whole result back as JSON: stdout, stderr, exit_code and limit"""
     _, answer = _tool_results(code_tool)
     content = answer.get("content")
     text = content if isinstance(content, str) else json.dumps(content)
@@ -309,6 +355,18 @@ def test_code_tool_result_fields(code_tool: Evidence) -> None:
         raise CheckFailed(f"expected the tool result to name stdout, stderr, exit_code and limit, so the model can "
                           f"tell a crash or a limit from an answer; it lacks {', '.join(missing)}: {quote(text, 200)!r}."
                           " Send json.dumps(result).")
+    if _as_json(text) is None:
+        raise CheckFailed(f"expected the tool result to be the result dict as JSON; your script sent "
+                          f"{quote(text, 160)!r}, which is not JSON (str() of a dict gives Python's quotes and None). "
+                          "Send json.dumps(result).")
+
+
+def test_code_tool_prints_each_call(code_tool: Evidence) -> None:
+    """prints one line per tool call with its exit_code and limit"""
+    lines = [line for line in code_tool.output.splitlines() if "exit" in line.lower() and "limit" in line.lower()]
+    if not lines:
+        raise CheckFailed(f"expected a line per run_python call naming its exit_code and limit, so you can follow what "
+                          f"ran; your script printed {quote_output(code_tool.output, 200)}, with no line naming both.")
 
 
 def test_code_tool_prints_answer(code_tool: Evidence) -> None:
@@ -320,6 +378,11 @@ def test_code_tool_loop(code_tool_loop: Evidence) -> None:
     """tells the model which limit stopped its endless loop"""
     _, answer = _tool_results(code_tool_loop)
     text = answer.get("content") if isinstance(answer.get("content"), str) else json.dumps(answer.get("content"))
+    sent = _as_json(text)
+    if sent is None and ("timeout" in text or "cpu" in text):
+        raise CheckFailed(f"expected the tool result of `while True: pass` as JSON with limit \"timeout\" or \"cpu\"; "
+                          f"your script sent {quote(text, 160)!r}, which names the limit but is not JSON. Send "
+                          "json.dumps(result).")
     if '"timeout"' not in text and '"cpu"' not in text:
         raise CheckFailed(f"expected the tool result of `while True: pass` to report limit \"timeout\" or \"cpu\"; "
                           f"your script sent back {quote(text, 200)!r}.")
@@ -337,32 +400,67 @@ def test_code_tool_variant_prints_answer(code_tool_variant: Evidence) -> None:
 
 # --- challenges: per-call limits ------------------------------------------------------------------------------------
 
-def _option_result(report: AttackReport, name: str, what: str) -> dict[str, Any]:
-    """A challenge's result, skipped as not started while run_untrusted takes no such keyword."""
-    if name in report.missing_options:
-        pytest.skip(f"not started: run_untrusted takes no {report.missing_options[name]}= keyword yet")
-    return result_of(report, name, what)
+@pytest.fixture
+def started(request: pytest.FixtureRequest, attacked: AttackReport) -> AttackReport:
+    """The attacks of a challenge, skipped at setup (listed as not started) while run_untrusted lacks its keyword."""
+    for name in getattr(request.function, "attacks", ()):
+        if name in attacked.missing_options:
+            pytest.skip(f"not started: run_untrusted takes no {attacked.missing_options[name]}= keyword yet")
+    return attacked
 
 
 @pytest.mark.see("Challenges")
-@attacks("short_timeout")
-def test_sandbox_shorter_timeout(sandbox: Evidence, attacked: AttackReport) -> None:
+@attacks("short_timeout", "sleeper")
+def test_sandbox_shorter_timeout(sandbox: Evidence, started: AttackReport) -> None:
     """challenge: run_untrusted(code, timeout=1) stops a program that sleeps 3 seconds, reported as "timeout\""""
-    result = _option_result(attacked, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
+    result = result_of(started, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
     if result["limit"] != "timeout" or "woke up" in result["stdout"]:
+        sleeper = started.results.get("sleeper")
+        fix = ("Your sandbox has no wall-clock timeout at all (time.sleep(600) never came back): wait with "
+               "process.wait(timeout=min(timeout, TIMEOUT_S))." if not isinstance(sleeper, dict)
+               or sleeper.get("limit") != "timeout" else "Wait with the caller's timeout (at most TIMEOUT_S).")
         raise CheckFailed(f"expected timeout=1 to stop a 3-second sleep with limit 'timeout'; your result was "
-                          f"{brief(result)}. Wait with the caller's timeout (at most TIMEOUT_S).")
+                          f"{brief(result)}. {fix}")
+
+
+@pytest.mark.see("Challenges")
+@attacks("long_timeout")
+def test_sandbox_longer_timeout(sandbox: Evidence, started: AttackReport) -> None:
+    """challenge: run_untrusted(code, timeout=3600) still stops a sleeping program at TIMEOUT_S"""
+    result = result_of(started, "long_timeout", "run_untrusted(code that sleeps 600 s, timeout=3600)")
+    if result["limit"] != "timeout":
+        raise CheckFailed(f"expected timeout=3600 to be cut to TIMEOUT_S, so a 600-second sleep still ends with "
+                          f"limit 'timeout'; your result was {brief(result)}. A caller may ask for less time, never "
+                          "more: min(timeout, TIMEOUT_S).")
 
 
 @pytest.mark.see("Challenges")
 @attacks("small_memory", "default_memory")
-def test_sandbox_smaller_memory(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_smaller_memory(sandbox: Evidence, started: AttackReport) -> None:
     """challenge: run_untrusted(code, memory_mb=64) stops a 100 MiB allocation that the default limit allows"""
-    small = _option_result(attacked, "small_memory", "run_untrusted(code allocating 100 MiB, memory_mb=64)")
-    default = result_of(attacked, "default_memory", "code allocating 100 MiB")
+    small = result_of(started, "small_memory", "run_untrusted(code allocating 100 MiB, memory_mb=64)")
+    default = result_of(started, "default_memory", "code allocating 100 MiB")
     if small["limit"] != "memory":
         raise CheckFailed(f"expected memory_mb=64 to stop a 100 MiB allocation with limit 'memory'; your result was "
                           f"{brief(small)}. Lower RLIMIT_AS for that call.")
     if default["limit"] is not None or "allocated 100 MiB" not in default["stdout"]:
         raise CheckFailed(f"expected the default limits to allow 100 MiB; your result was "
                           f"{brief(default)}. Change the limit for one call, not for all.")
+
+
+@pytest.mark.see("Challenges")
+@attacks("limits", "more_memory", "small_memory", "then_limits")
+def test_sandbox_memory_one_call(sandbox: Evidence, started: AttackReport) -> None:
+    """challenge: memory_mb never raises the default limit, and changes it for one call only"""
+    default = rlimits(result_of(started, "limits", "code that prints its RLIMIT_AS")).get("RLIMIT_AS")
+    more = result_of(started, "more_memory", "run_untrusted(code that prints its RLIMIT_AS, memory_mb=1024)")
+    after = result_of(started, "then_limits", "code that prints its RLIMIT_AS, after a call with memory_mb=")
+    asked, later = rlimits(more).get("RLIMIT_AS"), rlimits(after).get("RLIMIT_AS")
+    if asked is None or default is None or asked < 0 or 0 <= default < asked:
+        raise CheckFailed(f"expected memory_mb=1024 to leave RLIMIT_AS at most the default ({default}); the code "
+                          f"found {asked}, in short {brief(more)}. A caller may lower the limit, never raise it: "
+                          "min(memory_mb * 2**20, MEMORY_BYTES).")
+    if later != default:
+        raise CheckFailed(f"expected a call without memory_mb, after calls with it, to run under the default RLIMIT_AS "
+                          f"({default}); the code found {later}. Change the limit for one call: copy LIMITS "
+                          "(dict(LIMITS)) instead of changing it in place.")
