@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
+from ..load import stretched
 from . import forkserver, reap
 
 GUARD_DIR = Path(__file__).with_name("guard")
 LINUX = sys.platform.startswith("linux")
 REAPER = Path(reap.__file__)
 OUTPUT_CAP = 64 * 1024
+READ_GUARD_S = 5.0  # after the run: time for the readers to drain the pipes; a busy machine lost stderr at 2 s
 # What Python itself needs from the parent's environment; everything else is left out.
 PASSED_THROUGH = ("PATH", "SYSTEMROOT", "COMSPEC", "WINDIR", "PATHEXT", "LANG", "LC_ALL", "TZ",
                   "SSL_CERT_FILE", "SSL_CERT_DIR")
@@ -171,7 +173,7 @@ def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Pa
     # The preloaded interpreter ends what the script left in other groups before it reports the exit.
     child.ended.wait(forkserver.HANG_GUARD_S)
     for reader in readers:
-        reader.join(timeout=2)
+        reader.join(timeout=stretched(READ_GUARD_S))
     for fd in (out_r, err_r):
         os.close(fd)
     return child.exit_code, timed_out
@@ -204,5 +206,5 @@ def _spawned(script: str, args: list[str], cwd: Path, env: dict[str, str],
     _kill_tree(proc)  # also ends anything the script left running in its group
     proc.wait()
     for reader in readers:
-        reader.join(timeout=2)
+        reader.join(timeout=stretched(READ_GUARD_S))
     return proc.returncode, timed_out
