@@ -15,19 +15,24 @@ MEMORY_BYTES = 256 * 2**20  # address space
 FILE_BYTES = 10 * 2**20  # largest file the code may write (its output files too)
 PROCESSES = 32  # processes your user may have while the code runs
 OUTPUT_BYTES = 64 * 2**10  # what we keep of stdout and of stderr
+UID_BASE = 2_000_000_000  # as root, the code runs as uid UID_BASE + the caller's pid: a user no account has
 
 # The code's parent: a throwaway process that sets the limits in its child, waits for it, and passes its status on.
 SUPERVISOR = """
-import json, subprocess, sys
+import json, os, subprocess, sys
 try:
     import resource
 except ImportError:
     resource = None
-limits = json.loads(sys.argv[1])
+limits, user = json.loads(sys.argv[1]), int(sys.argv[2])
 def apply_limits():
     for name, value in limits.items():
         resource.setrlimit(getattr(resource, name), value)
-status = subprocess.call(sys.argv[2:], preexec_fn=apply_limits if resource else None)
+    if os.geteuid() == 0:  # the kernel ignores RLIMIT_NPROC for root: become an unprivileged user, for good
+        os.setgroups([])
+        os.setgid(user)
+        os.setuid(user)
+status = subprocess.call(sys.argv[3:], preexec_fn=apply_limits if resource else None)
 sys.exit(status if status >= 0 else 128 - status)
 """
 
@@ -62,12 +67,16 @@ def run_untrusted(code: str, timeout: float = TIMEOUT_S, memory_mb: int | None =
         limits["RLIMIT_AS"] = [memory, memory]
     with tempfile.TemporaryDirectory(prefix="sandbox-") as scratch:
         root = Path(scratch)
-        (root / "main.py").write_text(code, encoding="utf-8")
         (root / "work").mkdir()
-        code_command = [sys.executable, "-I", str(root / "main.py")]
-        command = [sys.executable, "-I", "-c", SUPERVISOR, json.dumps(limits), *code_command]
+        python, user = sys.executable, UID_BASE + os.getpid()
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # The code will run as `user`: give it work/, and a system interpreter (not one under /root).
+            os.chown(root / "work", user, user)
+            python = shutil.which("python3", path="/usr/local/bin:/usr/bin") or python
+        code_command = [python, "-I", "-c", code]
+        command = [sys.executable, "-I", "-c", SUPERVISOR, json.dumps(limits), str(user), *code_command]
         if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare"):
-            # Root ignores RLIMIT_NPROC: in a pid namespace every process the code starts dies with the supervisor.
+            # In a pid namespace every process the code starts dies with the supervisor, even one in a new session.
             command = ["unshare", "--pid", "--fork", "--kill-child", *command]
         with open(root / "stdout", "wb") as out, open(root / "stderr", "wb") as err:
             process = subprocess.Popen(command,

@@ -2,7 +2,8 @@
 
 The driver runs in a new session with its own memory, file-size, CPU and process caps, and a deadline per attack after
 which everything it started is killed. Run as root, where the kernel ignores RLIMIT_NPROC, the driver runs as a fresh
-unprivileged user instead, so the process cap holds, and every process of that user is killed afterwards.
+unprivileged user instead, so the process cap holds, and every process of that user is killed afterwards. The attacks
+of ROOT_BRANCH grade what a sandbox does when it runs as root: their driver stays root, inside a pids cgroup.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..load import stretched
-from .catalogue import ATTACKS, OPTIONS, RESOURCE_LIMITED
+from . import cgroups
+from .catalogue import ATTACKS, OPTIONS, RESOURCE_LIMITED, ROOT_BRANCH
 
 DRIVER = Path(__file__).with_name("driver.py")
 MEMORY_CAP = 2 * 2**30  # address space of the driver and of each process it starts
 FILE_CAP = 64 * 2**20
 CPU_CAP = 60  # processor seconds per process
 PROCESS_CAP = 150  # processes the driver's user may add
+ROOT_PROCESS_CAP = 200  # processes the pids cgroup of a driver that stays root may hold
 PER_ATTACK_S = 12.0  # a deadline, stretched on a busy machine: not a timing check, only a bound
 POSIX_LIMITS = os.name == "posix"
 
@@ -38,6 +41,7 @@ class AttackReport:
     results: dict[str, object] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)  # attack -> what the caller suffered (killed, hung, raised)
     missing_options: dict[str, str] = field(default_factory=dict)  # attack -> the keyword run_untrusted does not take
+    skipped: dict[str, str] = field(default_factory=dict)  # attack -> why this machine cannot run it
     caller: dict[str, object] = field(default_factory=dict)  # the driver's pid and working directory
     secret: str = ""  # OPENAI_API_KEY in the caller's environment
     nonce: str = ""  # what the host file holds and the loopback listener sends
@@ -61,16 +65,32 @@ def attack(source: str, names: list[str]) -> AttackReport:
             os.chown(folder, user, user)
             for item in folder.iterdir():
                 os.chown(item, user, user)
-        while wanted:
-            codes = {name: ATTACKS[name].replace("{path!r}", repr(str(host_file))) for name in wanted}
-            plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS}}
-            done = _drive(folder, plan, report, user)
-            wanted = [name for name in wanted if name not in done]
+        _run(folder, [name for name in wanted if name not in ROOT_BRANCH], report, user)
+        as_root = [name for name in wanted if name in ROOT_BRANCH]
+        if as_root:
+            with cgroups.pids_cgroup(ROOT_PROCESS_CAP) as group:
+                if group is None:
+                    report.skipped.update(dict.fromkeys(as_root, cgroups.NO_CGROUP))
+                else:
+                    caller = report.caller  # the checks compare the code's pid and folder with the other driver's
+                    _run(folder, as_root, report, None, group)
+                    report.caller = caller
     return report
 
 
-def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: int | None) -> set[str]:
-    """One driver process: the attacks it settled (a result, or a harm to the caller), in order."""
+def _run(folder: Path, wanted: list[str], report: AttackReport, user: int | None, group: Path | None = None) -> None:
+    """Drive the attacks until each is settled, a new driver after one that died or was killed."""
+    host_file = folder / "host.txt"
+    while wanted:
+        codes = {name: ATTACKS[name].replace("{path!r}", repr(str(host_file))) for name in wanted}
+        plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS}}
+        done = _drive(folder, plan, report, user, group)
+        wanted = [name for name in wanted if name not in done]
+
+
+def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: int | None,
+           group: Path | None = None) -> set[str]:
+    """One driver process, in `group` where given: the attacks it settled (a result, or a harm to the caller)."""
     log = folder / "results.jsonl"
     log.unlink(missing_ok=True)
     env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "HOME": str(folder),
@@ -80,7 +100,7 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
     process = subprocess.Popen([_python(user), str(folder / "driver.py"), str(folder), json.dumps(plan)],
                                cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=POSIX_LIMITS,
-                               preexec_fn=_outer_limits(user) if POSIX_LIMITS else None,
+                               preexec_fn=_outer_limits(user, group) if POSIX_LIMITS else None,
                                **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
     deadline = stretched(PER_ATTACK_S)
     settled: set[str] = set()
@@ -137,12 +157,14 @@ def _death(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def _outer_limits(user: int | None):  # type: ignore[no-untyped-def]
+def _outer_limits(user: int | None, group: Path | None = None):  # type: ignore[no-untyped-def]
     import resource
 
     processes = PROCESS_CAP if user is not None else _processes_now() + PROCESS_CAP
 
     def apply() -> None:
+        if group is not None:
+            cgroups.enter(group)
         for limit, value in ((resource.RLIMIT_AS, MEMORY_CAP), (resource.RLIMIT_FSIZE, FILE_CAP),
                              (resource.RLIMIT_CPU, CPU_CAP), (resource.RLIMIT_NPROC, processes)):
             hard = resource.getrlimit(limit)[1]

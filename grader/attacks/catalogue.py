@@ -7,6 +7,11 @@ FORKS = 300  # the fork bomb's goal, above the outer process cap
 DISK_MIB = 48  # the disk filler's goal, under the outer file-size cap
 FLOOD_LINES = 200_000  # about 200 MB of output
 
+FORK_BOMB = ("import os, time\nstarted = 0\ntry:\n"
+             f"    while started < {FORKS}:\n"
+             "        if os.fork() == 0:\n            time.sleep(3)\n            os._exit(0)\n"
+             "        started += 1\nfinally:\n    print('started', started, 'processes', flush=True)\n")
+
 ATTACKS: dict[str, str] = {
     "hello": "print(6 * 7)\n",
     "crash": "import sys\nprint('something broke', file=sys.stderr)\nsys.exit(3)\n",
@@ -17,10 +22,8 @@ ATTACKS: dict[str, str] = {
     "infinite_loop": "while True:\n    pass\n",
     "memory_bomb": (f"blocks = []\nfor i in range({MEMORY_MIB // 64}):\n    blocks.append(bytearray(64 * 2**20))\n"
                     f"print('allocated', {MEMORY_MIB}, 'MiB')\n"),
-    "fork_bomb": ("import os, time\nstarted = 0\ntry:\n"
-                  f"    while started < {FORKS}:\n"
-                  "        if os.fork() == 0:\n            time.sleep(3)\n            os._exit(0)\n"
-                  "        started += 1\nfinally:\n    print('started', started, 'processes', flush=True)\n"),
+    "fork_bomb": FORK_BOMB,
+    "fork_bomb_as_root": FORK_BOMB,  # graded with the driver staying root (ROOT_BRANCH)
     "disk_filler": ("written = 0\ntry:\n    with open('filler.bin', 'wb') as f:\n"
                     f"        while written < {DISK_MIB}:\n"
                     "            f.write(bytes(2**20))\n            f.flush()\n            written += 1\n"
@@ -37,6 +40,8 @@ ATTACKS: dict[str, str] = {
                  "    print(s.recv(100).decode())\n"),
 }
 
-RESOURCE_LIMITED = ("memory_bomb", "fork_bomb", "disk_filler")  # need POSIX resource limits: not on Windows
+RESOURCE_LIMITED = ("memory_bomb", "fork_bomb", "fork_bomb_as_root", "disk_filler")  # need POSIX resource limits
+# Run by a driver that stays root (the kernel ignores RLIMIT_NPROC there), bounded by a pids cgroup instead.
+ROOT_BRANCH = ("fork_bomb_as_root",)
 
 OPTIONS: dict[str, dict[str, int]] = {"short_timeout": {"timeout": 1}, "small_memory": {"memory_mb": 64}}

@@ -203,6 +203,21 @@ def test_sandbox_fork_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
                           "processes before the grader's own cap stopped it.")
 
 
+@attacks("fork_bomb_as_root")
+def test_sandbox_fork_bomb_as_root(sandbox: Evidence, attacked: AttackReport) -> None:
+    """stops a fork bomb when your sandbox runs as root too, where the kernel ignores RLIMIT_NPROC"""
+    if "fork_bomb_as_root" in attacked.skipped:  # never a silent pass
+        pytest.skip(attacked.skipped["fork_bomb_as_root"])
+    what = f"code that starts up to {FORKS} processes, run by your sandbox as root"
+    lesson = ("As root, run the code as an unprivileged user: os.setgroups([]), os.setgid and os.setuid in the "
+              "preexec_fn, after the limits, so RLIMIT_NPROC binds it.")
+    result = limit_fired(attacked, "fork_bomb_as_root", what, ("processes",), lesson)
+    if reached(result, "started") >= 100:
+        raise CheckFailed(f"expected a process limit under 100 when your sandbox runs as root; the code started "
+                          f"{reached(result, 'started')} processes before the grader's own cap stopped it. A pid "
+                          f"namespace caps nothing, and root ignores RLIMIT_NPROC. {lesson}")
+
+
 @attacks("disk_filler")
 def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
     """stops a disk filler with a file-size limit and reports limit "file_size\""""
