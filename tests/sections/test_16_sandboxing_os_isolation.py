@@ -335,11 +335,18 @@ def test_probe_open(isolation_probe_open: Evidence, tools: None) -> None:
     _reports(isolation_probe_open, {"network", "files", "writes", "processes"})
 
 
-def test_check_names_version(isolation_check: Evidence) -> None:
+@pytest.fixture
+def bwrap() -> str:
+    """The bwrap on PATH; skips the check where there is none, naming the install line."""
+    found = shutil.which("bwrap")
+    if found is None:
+        pytest.skip(f"skipped: bubblewrap is not installed on this machine, so its version cannot be compared: "
+                    f"install it ({INSTALL})")
+    return found
+
+
+def test_check_names_version(isolation_check: Evidence, bwrap: str) -> None:
     """prints bubblewrap's version as `bwrap --version` reports it"""
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        pytest.skip(f"bubblewrap is not installed on this machine ({INSTALL})")
     version = subprocess.run([bwrap, "--version"], capture_output=True, text=True, check=False).stdout.split()[-1]
     if isolation_check.run.exit_code != 0 or not re.search(rf"\bbubblewrap\b.*{re.escape(version)}\b",
                                                           isolation_check.output, re.I | re.S):
