@@ -230,7 +230,7 @@ def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
 @attacks("output_flood")
 def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None:
     """caps a flood of output and reports limit "output\""""
-    result = result_of(attacked, "output_flood", "code that prints 200 MB")
+    result = result_of(attacked, "output_flood", "code that prints 20 MB")
     if len(result["stdout"]) > OUTPUT_MOST or result["limit"] != "output":
         raise CheckFailed(f"expected at most 1 MiB of stdout and limit 'output'; your result kept "
                           f"{len(result['stdout']):,} characters with limit={result['limit']!r}. Keep only the first "
