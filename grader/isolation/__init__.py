@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..attacks.bounds import _end_all, _fresh_user, _outer_limits, _python
+from ..attacks.bounds import end_all, fresh_user, start_bounded
 from ..load import stretched
 
 CHILD = Path(__file__).with_name("child.py")
@@ -171,7 +171,7 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
         (stage.root / "bin").mkdir()
         path = str(stage.root / "bin")
     shutil.copy(CHILD, stage.root / "child.py")
-    user = _fresh_user() if os.geteuid() == 0 and not as_caller else None
+    user = fresh_user() if os.geteuid() == 0 and not as_caller else None
     if user is not None:
         for top in (stage.root, stage.shared_root):
             for folder, _, files in os.walk(top):
@@ -179,10 +179,9 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
                     os.chown(item, user, user)
     env = {"PATH": path, "HOME": str(stage.home), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
     report = stage.root / "report.json"
-    child = subprocess.Popen([_python(user), "-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)],
-                             cwd=stage.course, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_outer_limits(user),
-                             **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
+    child = start_bounded(["-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)], user,
+                          cwd=stage.course, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
     try:
         _, err = child.communicate(json.dumps(codes).encode(), timeout=stretched(OUTER_TIMEOUT_S))
         failed = None
@@ -190,7 +189,7 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
         failed = f"your run_untrusted had not returned after {OUTER_TIMEOUT_S:g} s, so the grader stopped it"
         err = b""
     finally:
-        _end_all(child, user)
+        end_all(child, user)
     outcomes: dict[str, Outcome] = {}
     if report.exists() and failed is None:
         found = json.loads(report.read_text(encoding="utf-8"))
