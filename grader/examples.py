@@ -67,7 +67,7 @@ def run_examples(section: Section) -> int:
     endpoint = None
     if len(settings) < len(SETTINGS):
         try:
-            files = load_recordings([paths.ROOT / section.entry.recording])
+            files = load_recordings([f for f in [paths.ROOT / section.entry.recording] if f.exists()])
         except RecordingError as exc:
             print(f"Cannot start the offline endpoint: {exc}", file=sys.stderr)
             return 2

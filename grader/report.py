@@ -45,7 +45,8 @@ def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: boo
         summary = next((f.summary for f in section.files.values() if file in (f.work_path, f.reference)), "")
         write("\n" + style.paint(file, "1") + (f"  ({summary})" if summary else "") + "\n")
         if all(i.status == "missing" for i in items):
-            write(f"  {style.mark('missing')} not started: {items[0].message}\n")
+            said = items[0].message  # a check skipped on this machine says so itself
+            write(f"  {style.mark('missing')} {said if said.startswith('skipped: ') else 'not started: ' + said}\n")
             write(f"    see: {items[0].see}\n")
             continue
         shown: set[str] = set()

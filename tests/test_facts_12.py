@@ -109,6 +109,16 @@ def test_completions_stop_at_16_tokens_by_default(endpoint: Endpoint) -> None:
     assert "it stops after 16 tokens" in " ".join(LESSON.split())
 
 
+def test_a_chatml_prompt_gets_no_harmony_recording(endpoint: Endpoint) -> None:
+    """The lesson: ChatML is not harmony. The recorded 404 reply answers only a harmony prompt, so a ChatML one is not
+    served the real model's reply as if it had worked (offline it gets the stand-in)."""
+    chatml = f"<|im_start|>system\n{SYSTEM}<|im_end|>\n<|im_start|>user\n{QUESTION}<|im_end|>\n<|im_start|>assistant\n"
+    recorded = _post(endpoint, "/v1/completions", {"prompt": _prompt(), "max_tokens": 500}).json()
+    answer = _post(endpoint, "/v1/completions", {"prompt": chatml, "max_tokens": 500})
+    assert recorded["choices"][0]["text"] not in answer.text
+    assert "ChatML" in LESSON and "stand-in reply" in LESSON
+
+
 def test_the_round_trip_breaks_on_marker_text(endpoint: Endpoint) -> None:
     """The question holding <|end|>: rendered as five ordinary tokens, 92 ids; tokenized back from text, 89."""
     question = (EXAMPLES / "marker_question.txt").read_text(encoding="utf-8").strip()

@@ -19,6 +19,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..load import stretched
 from . import cgroups
@@ -60,7 +61,7 @@ def attack(source: str, names: list[str]) -> AttackReport:
         shutil.copy(DRIVER, folder / "driver.py")
         host_file = folder / "host.txt"
         host_file.write_text(report.nonce, encoding="utf-8")
-        user = _fresh_user() if POSIX_LIMITS and os.geteuid() == 0 else None
+        user = fresh_user() if POSIX_LIMITS and os.geteuid() == 0 else None
         if user is not None:
             os.chown(folder, user, user)
             for item in folder.iterdir():
@@ -97,11 +98,8 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
            "OPENAI_API_KEY": report.secret}
     if os.name == "nt":
         env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
-    process = subprocess.Popen([_python(user), str(folder / "driver.py"), str(folder), json.dumps(plan)],
-                               cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=POSIX_LIMITS,
-                               preexec_fn=_outer_limits(user, group) if POSIX_LIMITS else None,
-                               **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
+    process = start_bounded([str(folder / "driver.py"), str(folder), json.dumps(plan)], user, group, cwd=folder,
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = stretched(PER_ATTACK_S)
     settled: set[str] = set()
     current, since, seen = None, time.monotonic(), 0
@@ -141,7 +139,7 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
                 return settled
             time.sleep(0.05)
     finally:
-        _end_all(process, user)
+        end_all(process, user)
 
 
 def _records(log: Path) -> list[dict[str, object]]:
@@ -155,6 +153,18 @@ def _death(code: int | None) -> str:
     if code is not None and code < 0:
         return f"killed by signal {signal.Signals(-code).name}"
     return f"exit status {code}"
+
+
+def start_bounded(arguments: list[str], user: int | None, group: Path | None = None,
+                  **popen: Any) -> subprocess.Popen[bytes]:
+    """`python ARGUMENTS` in a new session inside the outer bounds: as `user` where given, in `group` where given."""
+    return subprocess.Popen([_python(user), *arguments], start_new_session=POSIX_LIMITS,
+                            preexec_fn=_outer_limits(user, group) if POSIX_LIMITS else None, **_as(user), **popen)
+
+
+def _as(user: int | None) -> dict[str, Any]:
+    """Popen's arguments that run a child as `user` with no supplementary groups, or none for the grader's own."""
+    return {"user": user, "group": user, "extra_groups": []} if user is not None else {}
 
 
 def _outer_limits(user: int | None, group: Path | None = None):  # type: ignore[no-untyped-def]
@@ -202,7 +212,7 @@ def _pids_of(user: int) -> list[int]:
     return found
 
 
-def _end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
+def end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
     """Kill the driver and everything it started: its session, and as root every process of its fresh user."""
     if POSIX_LIMITS:
         try:
@@ -223,7 +233,7 @@ def _end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
         time.sleep(0.02)
 
 
-def _fresh_user() -> int:
+def fresh_user() -> int:
     """A uid no process uses, for this driver alone."""
     taken = set()
     for entry in Path("/proc").iterdir():
@@ -250,7 +260,7 @@ def _python(user: int | None) -> str:
     for candidate in filter(None, candidates):
         try:
             works = subprocess.run([candidate, "-c", "import json, socket, importlib.util"], capture_output=True,
-                                   check=False, **({"user": user, "group": user, "extra_groups": []} if user else {}))
+                                   check=False, **_as(user))
         except OSError:  # not executable by that user
             continue
         if works.returncode == 0:

@@ -5,7 +5,9 @@ from __future__ import annotations
 MEMORY_MIB = 768  # the memory bomb's goal, under the outer cap: reaching it means no memory limit held it back
 FORKS = 300  # the fork bomb's goal, above the outer process cap
 DISK_MIB = 48  # the disk filler's goal, under the outer file-size cap
-FLOOD_LINES = 200_000  # about 200 MB of output
+# About 20 MB: past the lesson's 10 MiB file-size limit, and short enough that a sandbox reading a pipe drains it
+# well within its timeout on a busy machine (200 MB once outran a correct one's 5 s timeout under load).
+FLOOD_LINES = 20_000
 
 LIMITS_SEEN = ("import resource\nfor name in ('RLIMIT_CPU', 'RLIMIT_AS'):\n"
                "    print(name, *resource.getrlimit(getattr(resource, name)))\n")  # the limits the code runs under

@@ -232,6 +232,7 @@ UNITS = {"%": "%", "percent": "%", "¢": "¢", "cent": "¢", "cents": "¢", "$":
 NEAR_BEFORE, NEAR_AFTER = slice(-4, None), slice(4)  # a label is a few words, not the sentence around a number
 SEPARATORS = re.compile(r"[,;|/]|\.\s")  # a label never reaches across one, nor across a sentence's end
 HANDS_ON = re.compile(r"(?<![:=])[:=]$")  # "words: 5 total:" hands its words on; a banner's "===" does not
+LABELS_ITS_TEXT = re.compile(r"\w[:=]\s*\S")  # "Output items: reasoning, message" is a value line, not a header
 PER_UNIT = re.compile(r"\s?/\s?(1?[A-Za-z]+(?: [A-Za-z]+)?)")  # a unit after a slash: "/token", "/1M tokens"
 
 
@@ -301,7 +302,7 @@ def labelled_numbers(output: str) -> list[Labelled]:
             found.append(Labelled(frozenset(words), value, 10.0 ** -max(len(decimals) - 1, 0) * scale
                                   if decimals else scale, unit, offset + match.start()))
         if not matches and line.strip():
-            header = line
+            header = "" if LABELS_ITS_TEXT.search(line) else line
         offset += len(line)
     return found
 

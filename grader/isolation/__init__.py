@@ -1,9 +1,10 @@
 """Real escape attempts against a learner's `run_untrusted(code)`, each run for real inside outer bounds.
 
 Section 15's grader/attacks runs its own attacks; these are the ones only OS-level isolation stops. A stage stands in
-for the host: a home folder and a course folder (with a `.env`) in a temporary folder outside /tmp,
-a listener on 127.0.0.1 and a host process with a marker in its command line. The learner's module is imported in a
-child interpreter (child.py) inside Section 15's outer bounds that runs each attack's code through it; the stage then says what the code reached.
+for the host: a home folder and a course folder (with a `.env`) in a temporary folder outside /tmp, a folder in the
+host's /tmp, a listener on 127.0.0.1 and a host process with a marker in its command line. The learner's module is
+imported in a child interpreter (child.py) inside Section 15's outer bounds that runs each attack's code through it;
+the stage then says what the code reached.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..attacks.bounds import _end_all, _fresh_user, _outer_limits, _python
+from ..attacks.bounds import end_all, fresh_user, start_bounded
 from ..load import stretched
 
 CHILD = Path(__file__).with_name("child.py")
@@ -36,8 +37,8 @@ def missing_tools() -> str | None:
         working = shutil.which("bwrap") or any(
             subprocess.run([tool, "info"], capture_output=True, timeout=20, check=False).returncode == 0
             for tool in engines)
-        _answer = "" if working else (f"bubblewrap is not installed on this machine, so no escape attempt can run: "
-                                      f"install it ({INSTALL})")
+        _answer = "" if working else ("bubblewrap is not installed on this machine, so the checks that need it cannot "
+                                      f"run: install it ({INSTALL})")
     return _answer or None
 
 
@@ -55,6 +56,7 @@ class Stage:
     """The stand-in host the attacks aim at."""
 
     root: Path
+    shared_root: Path
     token: str = field(default_factory=lambda: secrets.token_hex(8))
     marker: str = field(default_factory=lambda: secrets.token_hex(8))
     port: int = 0
@@ -84,7 +86,16 @@ class Stage:
     def targets(self) -> tuple[str, ...]:
         """Where the attacks try to leave a file on the host."""
         return tuple(str(p) for p in (self.course / "planted.txt", self.home / "planted.txt",
-                                      self.root / "planted.txt"))
+                                      self.root / "planted.txt", self.shared_tmp / "planted.txt"))
+
+    @property
+    def shared_tmp(self) -> Path:
+        """A stand-in folder in the host's own /tmp, which a sandbox must replace with a private one."""
+        return self.shared_root / "shared"
+
+    @property
+    def tmp_note(self) -> Path:
+        return self.shared_tmp / "note.txt"
 
     def planted(self) -> list[str]:
         """Files the attacks left on the host (ran.txt: code that ran in the course folder itself)."""
@@ -123,14 +134,18 @@ def _connections(listener: socket.socket) -> int:
         count += 1
 
 
-def attack(source: str, neighbours: list[Path], attacks: dict[str, str], *, hide_tools: bool = False) -> Attempts:
+def attack(source: str, neighbours: list[Path], attacks: dict[str, str], *, hide_tools: bool = False,
+           as_caller: bool = False) -> Attempts:
     """Run each attack's code (formatted with the stage) through the learner's run_untrusted, inside outer bounds.
-    `hide_tools`: PATH holds no isolation tool, as on a machine without bubblewrap."""
-    with tempfile.TemporaryDirectory(prefix="course-isolation-", dir=_scratch_parent()) as scratch:
-        stage = Stage(Path(scratch))
-        for folder in (stage.home, stage.course / "work"):
+    `hide_tools`: PATH holds no isolation tool, as on a machine without bubblewrap. `as_caller`: the driver keeps the
+    grader's own user (root on CI) instead of a fresh one, for attacks that ask what power the code got."""
+    with (tempfile.TemporaryDirectory(prefix="course-isolation-", dir=_scratch_parent()) as scratch,
+          tempfile.TemporaryDirectory(prefix="course-isolation-", dir="/tmp") as shared):
+        stage = Stage(Path(scratch), Path(shared))
+        for folder in (stage.home, stage.course / "work", stage.shared_tmp):
             folder.mkdir(parents=True)
         stage.secret_note.write_text(f"a note in your home folder: {stage.token}\n")
+        stage.tmp_note.write_text(f"a note in the host's /tmp: {stage.token}\n")
         stage.dotenv.write_text(f"OPENAI_API_KEY=sk-{stage.token}\n")
         for neighbour in neighbours:
             shutil.copy(neighbour, stage.course / "work" / neighbour.name)
@@ -139,7 +154,7 @@ def attack(source: str, neighbours: list[Path], attacks: dict[str, str], *, hide
         stage.port = listener.getsockname()[1]
         host = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", stage.marker])
         try:
-            attempts = _drive(stage, attacks, hide_tools, host.pid)
+            attempts = _drive(stage, attacks, hide_tools, host.pid, as_caller)
             attempts.accepted = _connections(listener)
             return attempts
         finally:
@@ -148,7 +163,7 @@ def attack(source: str, neighbours: list[Path], attacks: dict[str, str], *, hide
             listener.close()
 
 
-def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: int) -> Attempts:
+def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: int, as_caller: bool) -> Attempts:
     """One child interpreter inside Section 15's outer bounds (grader/attacks/bounds.py): as root, a fresh user."""
     codes = {name: code.format(stage=stage, host_pid=host_pid) for name, code in attacks.items()}
     path = os.environ.get("PATH", "")
@@ -156,17 +171,17 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
         (stage.root / "bin").mkdir()
         path = str(stage.root / "bin")
     shutil.copy(CHILD, stage.root / "child.py")
-    user = _fresh_user() if os.geteuid() == 0 else None
+    user = fresh_user() if os.geteuid() == 0 and not as_caller else None
     if user is not None:
-        for folder, _, files in os.walk(stage.root):
-            for item in (folder, *(os.path.join(folder, f) for f in files)):
-                os.chown(item, user, user)
+        for top in (stage.root, stage.shared_root):
+            for folder, _, files in os.walk(top):
+                for item in (folder, *(os.path.join(folder, f) for f in files)):
+                    os.chown(item, user, user)
     env = {"PATH": path, "HOME": str(stage.home), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
     report = stage.root / "report.json"
-    child = subprocess.Popen([_python(user), "-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)],
-                             cwd=stage.course, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_outer_limits(user),
-                             **({"user": user, "group": user, "extra_groups": []} if user is not None else {}))
+    child = start_bounded(["-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)], user,
+                          cwd=stage.course, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
     try:
         _, err = child.communicate(json.dumps(codes).encode(), timeout=stretched(OUTER_TIMEOUT_S))
         failed = None
@@ -174,7 +189,7 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
         failed = f"your run_untrusted had not returned after {OUTER_TIMEOUT_S:g} s, so the grader stopped it"
         err = b""
     finally:
-        _end_all(child, user)
+        end_all(child, user)
     outcomes: dict[str, Outcome] = {}
     if report.exists() and failed is None:
         found = json.loads(report.read_text(encoding="utf-8"))

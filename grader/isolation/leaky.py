@@ -1,5 +1,6 @@
 """Section 16's reference sandbox with doors opened on purpose, for grading isolation_probe.py: the probe must report
-exactly the doors COURSE_LEAKS names ("network", "files", "writes", "processes", comma-separated; "all": no isolation at all)."""
+exactly the doors COURSE_LEAKS names ("network", "files", "writes", "processes", comma-separated; "all": no isolation at all;
+"lies": every result's stdout starts with claims of escape the host never saw, so a probe must judge by the host)."""
 
 import importlib.util
 import os
@@ -40,5 +41,11 @@ def _unisolated(code: str) -> dict:
             "isolation": "none"}
 
 
+def _lying(code: str) -> dict:
+    """The sealed sandbox's result, its stdout opened with what code that escaped would print."""
+    result = _reference.run_untrusted(code)
+    return {**result, "stdout": "connected\nwrote planted.txt\n" + result["stdout"]}
+
+
 _reference.bwrap_command = _opened
-run_untrusted = _unisolated if "all" in LEAKS else _reference.run_untrusted
+run_untrusted = _unisolated if "all" in LEAKS else _lying if "lies" in LEAKS else _reference.run_untrusted

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PRELOAD = Path(__file__).with_name("preload.py")
-STARTUP_GUARD_S = 300.0  # only a hung preloaded interpreter takes this long; a dead one answers at once
+HANG_GUARD_S = 300.0  # only a hung preloaded interpreter takes this long; a dead one answers at once
 
 
 @dataclass
@@ -71,7 +71,7 @@ class ForkServer:
             command = json.dumps({"id": run_id, "script": script, "args": args, "cwd": str(cwd), "env": env})
             socket.send_fds(self._channel, [command.encode()], list(fds))
         # No deadline but a hang guard: a busy machine may take many seconds, and a dead server releases the wait.
-        started.wait(STARTUP_GUARD_S)
+        started.wait(HANG_GUARD_S)
         if run_id not in self._pids:
             raise RuntimeError("the preloaded interpreter did not start the script")
         with self._lock:

@@ -8,6 +8,9 @@ sitecustomize, no grader modules. CPython reseeds `random` in every forked child
 Protocol, over a SOCK_SEQPACKET socket whose fd is argv[1]:
   grader -> here: a JSON command {"id", "script", "args", "cwd", "env"} with three fds (stdin, stdout, stderr)
   here -> grader: "started <id> <pid>" and, when the child ends, "exited <id> <exit code>"
+
+On Linux this process and every script are child subreapers (reap.py): what a script starts stays in
+its tree whatever session it moves to, and what outlives the script is killed before "exited" is sent.
 """
 
 import atexit
@@ -21,6 +24,10 @@ import threading
 import traceback
 import types
 
+import reap  # from this folder; dropped from sys.modules below so a learner's own `reap` module still imports
+
+del sys.modules["reap"]
+
 for _name in ("openai", "requests", "dotenv", "httpx2"):
     try:
         __import__(_name)
@@ -31,6 +38,7 @@ for _name in ("openai", "requests", "dotenv", "httpx2"):
 def _run_child(command):
     """In the forked child: become `python <script>` and never return."""
     os.setsid()
+    reap.become_subreaper()  # what the script orphans stays its child until the script ends
     os.chdir(command["cwd"])
     os.environ.clear()
     os.environ.update(command["env"])
@@ -80,6 +88,7 @@ def _finish(status):
 
 
 def serve(channel):
+    reap.become_subreaper()  # what outlives a script comes here, and is ended before its run is reported over
     children = {}
     while True:
         ready, _, _ = select.select([channel], [], [], 0.01 if children else None)
@@ -108,6 +117,7 @@ def serve(channel):
                 break
             run_id = children.pop(pid, None)
             if run_id is not None:
+                reap.end_strays(children)  # only a running script's own processes stay its children
                 channel.send(f"exited {run_id} {os.waitstatus_to_exitcode(status)}".encode())
 
 

@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from . import forkserver
+from ..load import stretched
+from . import forkserver, reap
 
 GUARD_DIR = Path(__file__).with_name("guard")
+LINUX = sys.platform.startswith("linux")
+REAPER = Path(reap.__file__)
 OUTPUT_CAP = 64 * 1024
+READ_GUARD_S = 5.0  # after the run: time for the readers to drain the pipes; a busy machine lost stderr at 2 s
 # What Python itself needs from the parent's environment; everything else is left out.
 PASSED_THROUGH = ("PATH", "SYSTEMROOT", "COMSPEC", "WINDIR", "PATHEXT", "LANG", "LC_ALL", "TZ",
                   "SSL_CERT_FILE", "SSL_CERT_DIR")
@@ -166,9 +170,10 @@ def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Pa
         os.killpg(child.pid, signal.SIGKILL)  # also ends anything the script left running in its group
     except (ProcessLookupError, PermissionError):
         pass
-    child.ended.wait(5)
+    # The preloaded interpreter ends what the script left in other groups before it reports the exit.
+    child.ended.wait(forkserver.HANG_GUARD_S)
     for reader in readers:
-        reader.join(timeout=2)
+        reader.join(timeout=stretched(READ_GUARD_S))
     for fd in (out_r, err_r):
         os.close(fd)
     return child.exit_code, timed_out
@@ -176,9 +181,12 @@ def _forked(server: forkserver.ForkServer, script: str, args: list[str], cwd: Pa
 
 def _spawned(script: str, args: list[str], cwd: Path, env: dict[str, str],
              stdin: str | None, timeout: float, out: Output, err: Output) -> tuple[int | None, bool]:
-    """A fresh `python <script>` process: on Windows and macOS, or with COURSE_GRADER_FRESH set."""
+    """A fresh `python <script>` process: on Windows and macOS, or with COURSE_GRADER_FRESH set.
+
+    On Linux it runs under reap.py, which ends what the script leaves running in other groups."""
+    command = [sys.executable, script, *args]
     proc = subprocess.Popen(
-        [sys.executable, script, *args], cwd=cwd, env=env,
+        [sys.executable, "-S", str(REAPER), *command] if LINUX else command, cwd=cwd, env=env,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         start_new_session=(os.name == "posix"),
@@ -193,8 +201,10 @@ def _spawned(script: str, args: list[str], cwd: Path, env: dict[str, str],
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
+        if LINUX:  # before reap.py itself, or what the script started would go to init
+            reap.kill_descendants(proc.pid)
     _kill_tree(proc)  # also ends anything the script left running in its group
     proc.wait()
     for reader in readers:
-        reader.join(timeout=2)
+        reader.join(timeout=stretched(READ_GUARD_S))
     return proc.returncode, timed_out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -136,3 +137,91 @@ def test_unread_input_does_not_block_the_timeout(tmp_path: Path) -> None:
     path = script(tmp_path, "deaf.py", "import time\nprint('started', flush=True)\ntime.sleep(60)\n")
     run = run_script(path, tmp_path, SETTINGS, stdin="x" * 1_000_000, timeout=1)
     assert run.timed_out and run.stdout.strip() == "started"
+
+
+SLEEPER = "import os, sys, time\nopen(sys.argv[1] + '.tmp', 'w').write(str(os.getpid()))\nos.rename(sys.argv[1] + '.tmp', sys.argv[1])\ntime.sleep(300)\n"
+DAEMON = "import os, sys\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        exec(sys.argv[2])\n"
+WAIT_FOR = "def wait_for(path):\n    while not os.path.exists(path):\n        time.sleep(0.02)\n"
+
+
+def leaver(tmp_path: Path, name: str, how: str, then: str = "") -> str:
+    """A script that leaves a 300 s sleeper behind, started `how` ("setsid" or "daemon"), writing its pid to <name>.pid."""
+    pid_file = str(tmp_path / f"{name}.pid")
+    start = (f"subprocess.Popen(['setsid', sys.executable, '-c', {SLEEPER!r}, {pid_file!r}])" if how == "setsid" else
+             f"subprocess.run([sys.executable, '-c', {DAEMON!r}, {pid_file!r}, {SLEEPER!r}])")
+    return script(tmp_path, f"{name}.py", f"import os, subprocess, sys, time\n{WAIT_FOR}{start}\nwait_for({pid_file!r})\n"
+                                          f"print('started', flush=True)\n{then}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]) != b"Z"
+    except FileNotFoundError:
+        return False
+
+
+def ends(pid: int) -> bool:
+    """Whether pid stops being alive, polled with a generous bound for a loaded machine."""
+    for _ in range(3000):
+        if not alive(pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.fixture
+def sleepers(tmp_path: Path):
+    """The pids the scenario's sleepers wrote, read on demand; any still alive afterwards is killed."""
+    read = lambda name: int((tmp_path / f"{name}.pid").read_text())  # noqa: E731
+    yield read
+    for pid_file in tmp_path.glob("*.pid"):
+        if alive(pid := int(pid_file.read_text())):
+            os.kill(pid, 9)
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="child subreapers are Linux only")
+
+
+@linux_only
+@pytest.mark.parametrize("how", ["setsid", "daemon"])
+def test_what_a_script_leaves_in_another_session_is_ended(tmp_path: Path, sleepers, how: str) -> None:
+    run = run_script(leaver(tmp_path, "left", how), tmp_path, SETTINGS)
+    assert (run.exit_code, run.stdout.strip()) == (0, "started")
+    assert ends(sleepers("left"))
+
+
+@linux_only
+def test_what_a_script_killed_by_a_signal_started_in_another_session_is_ended(tmp_path: Path, sleepers) -> None:
+    run = run_script(leaver(tmp_path, "killed", "setsid", "os.kill(os.getpid(), 9)\n"), tmp_path, SETTINGS)
+    assert (run.exit_code, run.stdout.strip()) == (-9, "started")
+    assert ends(sleepers("killed"))
+
+
+@linux_only
+def test_what_a_timed_out_script_started_in_another_session_is_ended(tmp_path: Path, sleepers) -> None:
+    run = run_script(leaver(tmp_path, "hung", "setsid", "time.sleep(60)\n"), tmp_path, SETTINGS, timeout=8)
+    assert run.timed_out and run.stdout.strip() == "started"
+    assert ends(sleepers("hung"))
+
+
+@linux_only
+def test_concurrent_runs_do_not_end_each_others_processes(tmp_path: Path, sleepers) -> None:
+    """Run "first" keeps a daemon alive until "second" has ended with a sleeper of its own."""
+    second_done = str(tmp_path / "second-done")
+    check = (f"wait_for({second_done!r})\npid = int(open({str(tmp_path / 'first.pid')!r}).read())\n"
+             "print(open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[0])\n")
+    first: list = []
+    thread = threading.Thread(target=lambda: first.append(
+        run_script(leaver(tmp_path, "first", "daemon", check), tmp_path, SETTINGS, timeout=120)))
+    thread.start()
+    try:
+        while not (tmp_path / "first.pid").exists() and thread.is_alive():
+            time.sleep(0.02)
+        second = run_script(leaver(tmp_path, "second", "setsid"), tmp_path, SETTINGS)
+        assert second.exit_code == 0 and ends(sleepers("second"))
+        assert alive(sleepers("first"))
+    finally:
+        Path(second_done).touch()
+        thread.join()
+    assert first[0].exit_code == 0 and first[0].stdout.split() == ["started", "S"]
+    assert ends(sleepers("first"))

@@ -13,6 +13,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 from grader import paths
 from grader.checks import CheckFailed, Evidence, quote, quote_output
 from grader.checks.common import replies_printed_once, sends_model_from_env
@@ -35,11 +37,15 @@ ERROR = re.compile(r"error|fail|unknown|invalid|not found|no such|no tool|not al
                    r"missing|exception|does ?n[o']t exist|not exist|cannot|can't|declin|refus|denied|reject|"
                    r"KeyError|TypeError", re.IGNORECASE)
 REFUSED = re.compile(r"declin|refus|denied|not allowed|did ?n[o']t allow|not approved|not confirmed|cancel|"
-                     r"\bno\b|nothing|not sent|was not|wasn't|skipped|blocked|not permitted|permission|abort|"
+                     r"(said|answered|typed|replied|chose) ['\"]?no\b|\bno (permission|consent|confirmation)|nothing|not sent|was not|wasn't|skipped|blocked|not permitted|permission|abort|"
                      r"reject|disallow|veto", re.IGNORECASE)
 STOPPED = re.compile(r"limit|budget|stop|gave up|give up|giving up|ran out|run out|out of|maximum|\bmax|exceed|"
                      r"reached|too many|exhaust|halt|abort",
                      re.IGNORECASE)
+# more than the bare word "error": what the problem was (the tool's name is checked separately)
+DETAIL = re.compile(ERROR.pattern.replace("error|fail|", "") + r"|A-7777|order_number|order_id|argument|keyword",
+                    re.IGNORECASE)
+CLOCK = re.compile(r"\b(monotonic|perf_counter|time\.time|datetime\.now|time\(\))")
 # what each recorded call's real result must hold (the lesson's data), or None for a call that must fail
 RESULTS: dict[tuple[str, str], tuple[str, ...] | None] = {
     ("get_order", '{"order_id": "A-1001"}'): ("JD014600", "shipped"),
@@ -71,6 +77,7 @@ agent_confirm_eof = SECTION.scenario("agent_confirm.py", "eof", "with no answer 
                                      stdin=EMAIL_QUESTION)
 agent_tokens = SECTION.file("agent_tokens.py", reference="examples/14/agent_tokens.py",
                             summary="challenge: a token budget", see="Challenges", challenge=True, stdin=WATCH)
+agent_tokens_orders = SECTION.scenario("agent_tokens.py", "orders", "on orders.txt", stdin=ORDERS)
 agent_other_model = SECTION.other_model("agent.py", stdin=ORDERS)
 agent_variant = SECTION.variant("agent.py")
 agent_trace_variant = SECTION.variant("agent_trace.py")
@@ -118,6 +125,9 @@ def _answered(ev: Evidence) -> list[LoggedRequest]:
         number = chats.index(refused) + 1
         lost = (" A step whose history is incomplete or out of order is a conversation the model was never shown."
                 if refused.miss else "")
+        if refused.status == 404 and "model" in str(refused.response).lower():
+            lost = (f" Your script asked for model {refused.json_field('model')!r}: read the model's name from the "
+                    "environment, model = os.environ[\"MODEL\"].")
         raise CheckFailed(f"the server answered request {number} with {refused.status}: "
                           f"{quote(str(refused.response), 220)}.{lost}")
     return chats
@@ -154,6 +164,10 @@ def _step_problem(number: int, before: LoggedRequest, after: LoggedRequest) -> s
         if needed is None and not ERROR.search(content):
             return (f"{shown} cannot succeed, and the result your script sent was {quote(content, 100)!r}: return an "
                     "error result that says what went wrong, so the model can read it.")
+        if needed is None and key[0] not in content and not DETAIL.search(content):
+            return (f"{shown} cannot succeed, and the result your script sent was {quote(content, 100)!r}: name the "
+                    "tool and the problem (the exception's type and message), since \"error\" alone gives the model "
+                    "nothing to correct.")
         if needed and not all(word.lower() in content.lower() for word in needed):
             return (f"expected the real result of {shown} (it holds {', '.join(needed)}); your script sent "
                     f"{quote(content, 100)!r}.")
@@ -208,9 +222,13 @@ def test_agent_stops_on_answer(agent: Evidence) -> None:
     replies_printed_once(agent, runs_to_answer(agent, 3)[-1:])
 
 
+@pytest.mark.see("When a tool fails")
 def test_agent_errors_as_results(agent_errors: Evidence) -> None:
     """turns an unknown tool, invalid arguments and a tool that raises into error results the model reads"""
-    follows_history(agent_errors, agent_errors.chats() or _answered(agent_errors), CANCEL)
+    chats = agent_errors.chats()
+    if chats and chats[0].status != 200:
+        _answered(agent_errors)
+    follows_history(agent_errors, chats or _answered(agent_errors), CANCEL)
     if agent_errors.run.exit_code not in (0, None) and agent_errors.last_error():
         raise CheckFailed(f"expected the script to survive the failing tool calls; it stopped with "
                           f"{quote(agent_errors.last_error(), 160)}. Catch the error in run_tool and return it as "
@@ -239,21 +257,44 @@ def test_budget_stops_at_limit(agent_budget: Evidence) -> None:
                           f"for another tool call; your script sent {len(chats)}.")
 
 
+def _limit_lines(output: str) -> list[str]:
+    """The lines that say the agent stopped at a limit of MAX_STEPS."""
+    return [line for line in output.splitlines()
+            if STOPPED.search(line) and re.search(rf"(?<!\d){MAX_STEPS}(?!\d)", line)]
+
+
+def _tail(output: str, lines: int = 4) -> str:
+    """The last lines a script printed, each shortened from the front, where a closing line sits."""
+    last = [line if len(line) <= 160 else "… " + line[-150:] for line in output.strip("\n").splitlines()[-lines:]]
+    return "\n".join(last) or "(nothing)"
+
+
 def test_budget_says_so(agent_budget: Evidence) -> None:
     """says that it stopped at its step limit, naming the limit"""
     _answered(agent_budget)
-    told = [line for line in agent_budget.output.splitlines()
-            if STOPPED.search(line) and re.search(rf"(?<!\d){MAX_STEPS}(?!\d)", line)]
-    if not told:
-        raise CheckFailed(f"expected a line saying the agent stopped at its limit of {MAX_STEPS} steps (the word "
-                          f"limit, budget or stopped and the number {MAX_STEPS}); your script printed:\n"
-                          f"{quote_output(agent_budget.output)}")
+    if not _limit_lines(agent_budget.output):
+        raise CheckFailed(f"expected a line saying the agent stopped at its limit of {MAX_STEPS} steps: the number "
+                          f"{MAX_STEPS} beside a word such as limit, budget, stopped, reached, ran out or exhausted; "
+                          f"your script's output ended with:\n{_tail(agent_budget.output)}")
+
+
+def test_budget_time_limit(agent_budget: Evidence) -> None:
+    """holds a 60-second deadline, read from the clock (the grader reads the code: it cannot wait a minute)"""
+    if not CLOCK.search(agent_budget.source) or not re.search(r"(?<![\d.])60(?![\d])", agent_budget.source):
+        raise CheckFailed("expected a time limit of 60 seconds beside the step limit: a deadline such as "
+                          "time.monotonic() + 60, checked at the top of each pass. Your script reads no clock "
+                          "(time.monotonic()) or never names 60.")
 
 
 def test_budget_finishes_short_tasks(agent_budget_orders: Evidence) -> None:
     """still answers a question that needs fewer steps than the limit"""
     follows_history(agent_budget_orders, _answered(agent_budget_orders), ORDERS)
     replies_printed_once(agent_budget_orders, runs_to_answer(agent_budget_orders, 3)[-1:])
+    told = _limit_lines(agent_budget_orders.output)
+    if told:
+        raise CheckFailed(f"the model answered within the limits, yet your script also printed {quote(told[0], 160)!r}: "
+                          "print the limit line only when a limit ran out (a for loop's else: block runs only "
+                          "when the loop did not break).")
 
 
 # --- agent_trace.py --------------------------------------------------------------------------------------------------
@@ -307,6 +348,11 @@ def test_trace_token_counts(agent_trace: Evidence) -> None:
         usage = request.usage() or {}
         shown = (_number(record, ("prompt", "input")), _number(record, ("completion", "output")))
         wanted = (usage.get("prompt_tokens"), usage.get("completion_tokens"))
+        if None in shown:
+            missing = [k for k, v in zip(("prompt_tokens", "completion_tokens"), shown, strict=True) if v is None]
+            raise CheckFailed(f"expected record {number} to hold prompt_tokens {wanted[0]} and completion_tokens "
+                              f"{wanted[1]}, from response {number}'s usage; it has no key {' or '.join(missing)} "
+                              f"holding a number: {quote(json.dumps(record), 200)}.")
         if shown != wanted:
             raise CheckFailed(f"expected record {number} to hold prompt_tokens {wanted[0]} and completion_tokens "
                               f"{wanted[1]}, from response {number}'s usage; it holds {shown[0]} and {shown[1]}. "
@@ -325,6 +371,33 @@ def test_trace_names_tools(agent_trace: Evidence) -> None:
                               f"({', '.join(names)}); it holds {quote(text, 200)}.")
 
 
+def test_trace_counts_messages(agent_trace: Evidence) -> None:
+    """each record says how many messages its step's request sent"""
+    chats, records = _traced(agent_trace)
+    for number, (request, record) in enumerate(zip(chats, records, strict=True), start=1):
+        sent = len(request.messages())
+        shown = _number(record, ("message",))
+        shown = _number(record, ("sent",)) if shown is None else shown
+        if shown != sent:
+            held = "no key naming messages with a number" if shown is None else f"{shown}"
+            raise CheckFailed(f"expected record {number} to hold the number of messages request {number} sent, "
+                              f"{sent} (counted before the step's tool round is appended); it holds {held}: "
+                              f"{quote(json.dumps(record), 200)}.")
+
+
+def test_trace_holds_results(agent_trace: Evidence) -> None:
+    """each record holds the results the tools returned at its step"""
+    chats, records = _traced(agent_trace)
+    for number, (request, record) in enumerate(zip(chats, records, strict=True), start=1):
+        text = json.dumps(record) + json.dumps(json.dumps(record))
+        for call in _calls(request):
+            needed = RESULTS.get(_call_key(call)) or ()
+            if not all(word.lower() in text.lower() for word in needed):
+                raise CheckFailed(f"expected record {number} to hold the result of {_call_key(call)[0]}"
+                                  f"({_call_key(call)[1]}), which holds {', '.join(needed)}; it holds "
+                                  f"{quote(json.dumps(record), 200)}.")
+
+
 def test_trace_token_counts_variant(agent_trace_variant: Evidence) -> None:
     """each record holds its step's prompt_tokens and completion_tokens, as the server counted them"""
     test_trace_token_counts(agent_trace_variant)
@@ -332,15 +405,32 @@ def test_trace_token_counts_variant(agent_trace_variant: Evidence) -> None:
 
 # --- agent_confirm.py ------------------------------------------------------------------------------------------------
 
+def _asks_before_reading(ev: Evidence) -> None:
+    """Fail when the script asked the user before a read-only tool: the answer meant for send_email went to it."""
+    names = {c.get("id"): _call_key(c) for r in ev.chats() for c in _calls(r)}
+    for m in (m for r in ev.chats() for m in r.messages() if m.get("role") == "tool"):
+        key = names.get(m.get("tool_call_id"))
+        content = text_of(m.get("content"))
+        if key and key[0] in TOOL_NAMES and RESULTS.get(key) and REFUSED.search(content) \
+                and not all(word.lower() in content.lower() for word in RESULTS[key] or ()):
+            raise CheckFailed(f"your script sent the model {quote(content, 100)!r} for {key[0]}, a tool that only "
+                              "reads: it asked the user before it, so the answer meant for send_email went to "
+                              f"{key[0]}. Ask only before the tools in ACTS_ON_THE_WORLD.")
+
+
 def _email_result(ev: Evidence) -> str:
     """What the script sent back for the model's send_email call."""
+    _asks_before_reading(ev)
     chats = _answered(ev)
     follows_history(ev, chats, EMAIL_QUESTION)
     ask = next((c for r in chats for c in _calls(r) if _call_key(c)[0] == "send_email"), None)
     later = [m for r in chats for m in r.messages() if ask is not None and m.get("tool_call_id") == ask.get("id")]
     if not later:
+        how = ev.why_nothing() if ev.run.exit_code not in (0, None) or ev.run.timed_out else "it then finished"
         raise CheckFailed(f"expected a request after the model asked for send_email, holding its result; your "
-                          f"script sent {len(chats)} request(s). {ev.why_nothing().capitalize()}.")
+                          f"script sent {len(chats)} request(s), the last asking for "
+                          f"{', '.join(_call_key(c)[0] for c in _calls(chats[-1])) or 'no tool'}, and {how}. "
+                          "Send the result back, a refusal too, and let the model answer.")
     return text_of(later[0].get("content"))
 
 
@@ -359,8 +449,9 @@ def test_confirm_no_means_no(agent_confirm: Evidence, agent_confirm_yes: Evidenc
     replies_printed_once(agent_confirm, agent_confirm.chats()[-1:])
 
 
-def test_confirm_yes_sends(agent_confirm_yes: Evidence) -> None:
+def test_confirm_yes_sends(agent_confirm_yes: Evidence, agent_confirm: Evidence) -> None:
     """runs send_email once the user answers y"""
+    _asks_before_reading(agent_confirm)
     sent = _email_result(agent_confirm_yes)
     if ERROR.search(sent) and not re.search(r"sent", sent, re.IGNORECASE):
         raise CheckFailed(f"answered y, your script sent the model {quote(sent, 120)!r} as send_email's result: "
@@ -395,7 +486,14 @@ def test_tokens_prints_total(agent_tokens: Evidence) -> None:
     spent = sum(int((r.usage() or {}).get("total_tokens") or 0) for r in chats)
     if not re.search(rf"(?<![\d,]){spent:,}(?![\d,])|(?<!\d){spent}(?!\d)", agent_tokens.output):
         raise CheckFailed(f"expected the tokens used in all, {spent} (the sum of each response's total_tokens), in "
-                          f"your output; your script printed:\n{quote_output(agent_tokens.output)}")
+                          f"your output; your script's output ended with:\n{_tail(agent_tokens.output)}")
+
+
+def test_tokens_total_after_answer(agent_tokens_orders: Evidence) -> None:
+    """prints the total too when the model answers before the budget"""
+    chats = runs_to_answer(agent_tokens_orders, 3)
+    replies_printed_once(agent_tokens_orders, chats[-1:])
+    test_tokens_prints_total(agent_tokens_orders)
 
 
 def test_tokens_prints_total_variant(agent_tokens_variant: Evidence) -> None:

@@ -266,7 +266,7 @@ def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
 @attacks("output_flood")
 def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None:
     """caps a flood of output and reports limit "output\""""
-    result = result_of(attacked, "output_flood", "code that prints 200 MB")
+    result = result_of(attacked, "output_flood", "code that prints 20 MB")
     if len(result["stdout"]) > OUTPUT_MOST or result["limit"] != "output":
         raise CheckFailed(f"expected stdout cut to OUTPUT_BYTES (64 KiB in the lesson; the grader allows up to 1 MiB) "
                           f"and limit 'output'; your result kept {len(result['stdout']):,} characters with "

@@ -1,17 +1,20 @@
 """Section 16 · Sandboxing II: OS-Level Isolation: the learner's run_untrusted(code) under real escape attempts.
 
 isolated_sandbox.py is imported by the grader (grader/isolation) inside outer bounds and handed attack code aimed at a
-stand-in host: a home folder and a course folder with a .env in a temporary folder, a listener on 127.0.0.1 and a
-process with a marker in its command line. What the code reached is read on the host side (the listener's
-connections, the files that appeared) and in what it printed. isolation_probe.py is run against the lesson's sandbox
-with chosen doors opened (grader/isolation/leaky.py) and must report exactly those.
+stand-in host: a home folder and a course folder with a .env in a temporary folder, a folder in the host's /tmp, a
+listener on 127.0.0.1 and a process with a marker in its command line. What the code reached is read on the host side
+(the listener's connections, the files that appeared) and in what it printed; one attempt, run with the grader's own
+user, reads the code's uid and capabilities. isolation_probe.py is run against the lesson's sandbox with chosen doors
+opened (grader/isolation/leaky.py), once with output that lies, and must report exactly the open doors.
 """
 
 from __future__ import annotations
 
 import re
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,11 @@ from grader.suite.runs import Source
 
 SECTION = Section("16", missing=missing_tools)
 LEAKY = str(paths.ROOT / "grader" / "isolation" / "leaky.py")
+FAKE_BIN = paths.ROOT / "grader" / "isolation" / "fake_bin"  # a bwrap that reports version 9.8.7
+FAKE_VERSION = "9.8.7"
+# The probe's runs keep temporary files outside the home folder, as on a learner's machine, so a stand-in .env put
+# in a plain temporary folder is not under the home folder the leaky sandbox shows.
+PROBE_TMP = tempfile.gettempdir()
 
 isolated_sandbox = SECTION.file("isolated_sandbox.py", reference="examples/16/isolated_sandbox.py",
                                 summary="run_untrusted(code) inside bubblewrap (or a container), with Section 15's limits",
@@ -38,16 +46,20 @@ isolation_check = SECTION.file("isolation_check.py", reference="examples/16/isol
                                challenge=True)
 isolation_check_no_tools = SECTION.scenario("isolation_check.py", "no_tools", "with no isolation tool on PATH",
                                             env={"PATH": "/nonexistent"})
-isolation_probe_sealed = SECTION.scenario("isolation_probe.py", "sealed", "against the lesson's sandbox",
-                                env={"SANDBOX": LEAKY, "COURSE_LEAKS": ""})
+isolation_check_other_version = SECTION.scenario("isolation_check.py", "other_version",
+                                         f"with a bwrap reporting version {FAKE_VERSION} first on PATH",
+                                         env={"PATH": f"{FAKE_BIN}:{os.environ.get('PATH', '')}"})
+isolation_probe_sealed = SECTION.scenario("isolation_probe.py", "sealed",
+                                "against the lesson's sandbox, made to print claims of escape",
+                                env={"SANDBOX": LEAKY, "TMPDIR": PROBE_TMP, "COURSE_LEAKS": "lies"})
 isolation_probe_network = SECTION.scenario("isolation_probe.py", "network", "against a sandbox that shares the network",
-                                 env={"SANDBOX": LEAKY, "COURSE_LEAKS": "network"})
+                                 env={"SANDBOX": LEAKY, "TMPDIR": PROBE_TMP, "COURSE_LEAKS": "network"})
 isolation_probe_files = SECTION.scenario("isolation_probe.py", "files", "against a sandbox that shows your home read-only",
-                               env={"SANDBOX": LEAKY, "COURSE_LEAKS": "files"})
+                               env={"SANDBOX": LEAKY, "TMPDIR": PROBE_TMP, "COURSE_LEAKS": "files"})
 isolation_probe_processes = SECTION.scenario("isolation_probe.py", "processes", "against a sandbox that shares the pid namespace",
-                                   env={"SANDBOX": LEAKY, "COURSE_LEAKS": "processes"})
+                                   env={"SANDBOX": LEAKY, "TMPDIR": PROBE_TMP, "COURSE_LEAKS": "processes"})
 isolation_probe_open = SECTION.scenario("isolation_probe.py", "open", "against a sandbox with no isolation at all",
-                              env={"SANDBOX": LEAKY, "COURSE_LEAKS": "all"})
+                              env={"SANDBOX": LEAKY, "TMPDIR": PROBE_TMP, "COURSE_LEAKS": "all"})
 
 STARTED = "print('attempt started')\n"  # an attack that never got this far proves nothing
 # Each attack's code, formatted with the stage (grader.isolation.Stage) and the host process's pid.
@@ -56,6 +68,7 @@ ATTACKS = {
     "network": STARTED + ("import socket\ns = socket.socket()\nprint('socket created')\ns.settimeout(3)\n"
                 "s.connect(('127.0.0.1', {stage.port}))\nprint('connected')"),
     "home": STARTED + ("import os\ntry:\n    print(os.listdir('{stage.home}'))\nexcept OSError as e:\n    print(e)\n"
+             "try:\n    print(open('{stage.tmp_note}').read())\nexcept OSError as e:\n    print(e)\n"
              "print(open('{stage.secret_note}').read())"),
     "dotenv": STARTED + "print(open('{stage.dotenv}').read())",
     "writes": STARTED + ("for target in {stage.targets!r}:\n    try:\n        open(target, 'w').write('planted')\n"
@@ -65,8 +78,10 @@ ATTACKS = {
                   "        if marker in open(f'/proc/{{pid}}/cmdline').read():\n            print('seen', pid, marker)\n"
                   "    except OSError:\n        pass"),
 }
+PRIVILEGES = {"privileges": STARTED + ("print(''.join(line for line in open('/proc/self/status')\n"
+                                     "               if line.startswith(('Uid:', 'CapEff:'))))")}
 REFUSAL = {"refusal": "open('ran.txt', 'w').write('ran')\nprint(open('{stage.dotenv}').read())"}
-_cache: dict[tuple[str, str, bool], Attempts] = {}
+_cache: dict[tuple[str, str, str], Attempts] = {}
 # Section 15's attacks (grader/attacks), what must stop each (limit names as Section 15 teaches them), and the count it
 # printed that must stay under a bound: the same judgement as Section 15's own checks.
 SECTION_15 = {"infinite_loop": (("timeout", "cpu"), None), "memory_bomb": (("memory",), ("allocated", MEMORY_MIB)),
@@ -83,11 +98,13 @@ def _neighbours(source: Source) -> list[Path]:
     return [p for p in sorted(source.path.glob("*.py")) if p.name != "isolated_sandbox.py"]
 
 
-def _attempts(ev: Evidence, source: Source, refusal: bool = False) -> Attempts:
-    key = (source.label, ev.source, refusal)
+def _attempts(ev: Evidence, source: Source, kind: str = "escapes") -> Attempts:
+    """kind: "escapes" (ATTACKS), "refusal" (no isolation tool on PATH) or "privileges" (run as the grader's user)."""
+    key = (source.label, ev.source, kind)
     if key not in _cache:
-        codes = REFUSAL if refusal else ATTACKS
-        _cache[key] = attack(ev.source, _neighbours(source), codes, hide_tools=refusal)
+        codes = {"escapes": ATTACKS, "refusal": REFUSAL, "privileges": PRIVILEGES}[kind]
+        _cache[key] = attack(ev.source, _neighbours(source), codes, hide_tools=kind == "refusal",
+                             as_caller=kind == "privileges")
     return _cache[key]
 
 
@@ -96,7 +113,7 @@ def tools() -> None:
     """Skips the check, naming the install line, where no isolation tool is installed: no attack can run."""
     why = missing_tools()
     if why:
-        pytest.skip(why)
+        pytest.skip(f"skipped: {why}")
 
 
 @pytest.fixture
@@ -154,8 +171,12 @@ def test_network_unreachable(isolated_sandbox: Evidence, attempts: Attempts) -> 
 
 
 def test_home_invisible(isolated_sandbox: Evidence, attempts: Attempts) -> None:
-    """hides your home folder"""
+    """hides your home folder and the host's /tmp"""
     printed = _printed(_outcome(attempts, "home"))
+    if f"/tmp: {attempts.stage.token}" in printed:
+        raise CheckFailed(f"code inside your sandbox read a file in the host's /tmp (a stand-in at "
+                          f"{attempts.stage.tmp_note}) and printed {quote(f'/tmp: {attempts.stage.token}')}. Give the "
+                          "code a private /tmp of its own (--tmpfs /tmp), never the host's")
     if attempts.stage.token in printed or "['notes.txt']" in printed:
         raise CheckFailed(f"code inside your sandbox listed or read a file in your home folder (a stand-in at "
                           f"{attempts.stage.home}): it printed {quote_output(printed)}. Bind only the system's "
@@ -176,7 +197,8 @@ def test_writes_stay_inside(isolated_sandbox: Evidence, attempts: Attempts) -> N
     _outcome(attempts, "writes")
     if attempts.planted:
         raise CheckFailed(f"code inside your sandbox left files on the host: {', '.join(attempts.planted)}. Bind the "
-                          "host's folders read-only (or not at all) and give the code a private /tmp")
+                          "host's folders read-only (or not at all) and give the code a private /tmp (--tmpfs /tmp), "
+                          "not the host's")
 
 
 def test_host_processes_invisible(isolated_sandbox: Evidence, attempts: Attempts) -> None:
@@ -187,9 +209,22 @@ def test_host_processes_invisible(isolated_sandbox: Evidence, attempts: Attempts
                           "it shares the host's pid namespace. Use --unshare-pid with a fresh --proc /proc")
 
 
-def test_refuses_without_isolation(isolated_sandbox: Evidence, course_source: Source, tools: None) -> None:
+def test_runs_without_privileges(isolated_sandbox: Evidence, course_source: Source, tools: None) -> None:
+    """gives the code no privileges, even when you run as root: not uid 0, no capabilities"""
+    outcome = _outcome(_attempts(isolated_sandbox, course_source, "privileges"), "privileges")
+    printed = str((outcome.result or {}).get("stdout", ""))
+    fields = {line.split(":")[0]: line.split()[1:] for line in printed.splitlines()
+              if line.startswith(("Uid:", "CapEff:"))}
+    uid, caps = (fields.get("Uid") or ["?"])[0], (fields.get("CapEff") or ["?"])[0]
+    if uid == "0" or caps.strip("0") != "":
+        raise CheckFailed(f"run as {'root' if os.geteuid() == 0 else 'your user'}, code inside your sandbox ran as uid "
+                          f"{uid} with effective capabilities {caps} (from its /proc/self/status): it kept "
+                          "privileges. Run it as nobody with none (--uid 65534 --gid 65534 --cap-drop ALL)")
+
+
+def test_refuses_without_isolation(isolated_sandbox: Evidence, course_source: Source) -> None:
     """refuses to run code when no isolation tool is on PATH, instead of running it unisolated"""
-    found = _attempts(isolated_sandbox, course_source, refusal=True)
+    found = _attempts(isolated_sandbox, course_source, "refusal")
     if found.failed:
         raise CheckFailed(f"the grader could not call your run_untrusted with PATH holding no isolation tool: "
                           f"{found.failed}")
@@ -258,8 +293,10 @@ def _verdicts(ev: Evidence) -> dict[str, str]:
 
 
 def _reports(ev: Evidence, escaped: set[str]) -> None:
-    if ev.run.exit_code not in (0, None):
-        raise CheckFailed(f"your probe ended with exit code {ev.run.exit_code}: {quote_output(ev.run.stderr)}")
+    """Any exit status is accepted (a probe may exit 1 when a door is open); the verdicts must be right."""
+    if ev.run.crashed:
+        raise CheckFailed(f"your probe crashed (exit code {ev.run.exit_code}) after printing "
+                          f"{quote_output(ev.output)}: {quote_output(ev.run.stderr)}")
     verdicts = _verdicts(ev)
     wrong = {name: verdict for name, verdict in verdicts.items() if (verdict == "escaped") != (name in escaped)}
     if wrong:
@@ -267,7 +304,10 @@ def _reports(ev: Evidence, escaped: set[str]) -> None:
                          f"{'escaped' if name in escaped else 'contained'}" for name, verdict in wrong.items())
         raise CheckFailed(f"against this sandbox the doors open were: {', '.join(sorted(escaped)) or 'none'}. {said}. "
                           "Judge each attempt by what reached the host (the listener's connections, the file on disk, "
-                          "the secret or the marker in the output), not by what the sandbox says")
+                          "the secret or the marker in the output), not by what the sandbox says" +
+                          (". Is the marker written whole in the code you send? That code's own command line then "
+                           "holds it: build it from a reversed copy, as the lesson's hint says"
+                           if wrong.get("processes") == "escaped" else ""))
 
 
 def test_probe_sealed(isolation_probe_sealed: Evidence, tools: None) -> None:
@@ -295,11 +335,18 @@ def test_probe_open(isolation_probe_open: Evidence, tools: None) -> None:
     _reports(isolation_probe_open, {"network", "files", "writes", "processes"})
 
 
-def test_check_names_version(isolation_check: Evidence, tools: None) -> None:
+@pytest.fixture
+def bwrap() -> str:
+    """The bwrap on PATH; skips the check where there is none, naming the install line."""
+    found = shutil.which("bwrap")
+    if found is None:
+        pytest.skip(f"skipped: bubblewrap is not installed on this machine, so its version cannot be compared: "
+                    f"install it ({INSTALL})")
+    return found
+
+
+def test_check_names_version(isolation_check: Evidence, bwrap: str) -> None:
     """prints bubblewrap's version as `bwrap --version` reports it"""
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        pytest.skip(f"bubblewrap is not installed on this machine ({INSTALL})")
     version = subprocess.run([bwrap, "--version"], capture_output=True, text=True, check=False).stdout.split()[-1]
     if isolation_check.run.exit_code != 0 or not re.search(rf"\bbubblewrap\b.*{re.escape(version)}\b",
                                                           isolation_check.output, re.I | re.S):
@@ -319,3 +366,13 @@ def test_check_refuses_without_tools(isolation_check_no_tools: Evidence) -> None
     if ev.run.exit_code != 1 or not re.search(r"\bno\b|not (found|installed|available)|missing|none", said, re.I):
         raise CheckFailed(f"with no bwrap on PATH, the script should say no isolation tool was found and exit with "
                           f"status 1; it exited {ev.run.exit_code} and printed {quote_output(said)}")
+
+
+def test_check_asks_bwrap(isolation_check_other_version: Evidence) -> None:
+    """prints the version of the bwrap first on PATH, whatever it is"""
+    ev = isolation_check_other_version
+    if ev.run.exit_code != 0 or not re.search(rf"\bbubblewrap\b.*{re.escape(FAKE_VERSION)}\b", ev.output, re.I | re.S):
+        raise CheckFailed(f"with a bwrap first on PATH whose `bwrap --version` says bubblewrap {FAKE_VERSION}, the "
+                          f"script should print that version and exit 0; it exited {ev.run.exit_code} and printed "
+                          f"{quote_output(ev.output + ev.run.stderr)}. Ask the bwrap you found, never type a "
+                          "version in")
