@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from .course import COURSE
-from .grading import CheckResult, SectionResult
+from .grading import DONE, CheckResult, SectionResult
 
 
 class Style:
@@ -18,14 +18,14 @@ class Style:
         self.colour = stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         encoding = (getattr(stream, "encoding", None) or "ascii").lower()
         unicode_ok = "utf" in encoding
-        self.marks = {"passed": "✓", "failed": "✗", "missing": "·", "error": "!"} if unicode_ok else \
-            {"passed": "ok", "failed": "X", "missing": "-", "error": "!"}
+        self.marks = {"passed": "✓", "failed": "✗", "missing": "·", "error": "!", "skipped": "~"} if unicode_ok else \
+            {"passed": "ok", "failed": "X", "missing": "-", "error": "!", "skipped": "~"}
 
     def paint(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.colour else text
 
     def mark(self, status: str) -> str:
-        colours = {"passed": "32", "failed": "31", "missing": "2", "error": "33"}
+        colours = {"passed": "32", "failed": "31", "missing": "2", "error": "33", "skipped": "2"}
         return self.paint(self.marks[status], colours[status])
 
 
@@ -63,7 +63,7 @@ def render(result: SectionResult, stream: TextIO = sys.stdout, *, solutions: boo
     if any(c.status == "error" for c in result.checks):
         write(f"\n{style.mark('error')} marks a check that could not be judged, because the script did not finish.\n")
     passed = sum(1 for c in result.checks if c.status == "passed")
-    files_done = sum(1 for items in by_file.values() if all(i.status == "passed" for i in items))
+    files_done = sum(1 for items in by_file.values() if all(i.status in DONE for i in items))
     write(f"\n{files_done} of {len(by_file)} files done, {passed} of {len(result.checks)} checks passed "
           f"({result.duration:.1f} s).\n")
     if partial:

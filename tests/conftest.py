@@ -29,6 +29,15 @@ def endpoint() -> Iterator[Endpoint]:
         yield running
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _progress_file_removed(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A module that points the course's commands at a progress file of its own (its STATE) leaves none behind."""
+    yield
+    state = getattr(request.module, "STATE", None)
+    if state:
+        Path(state).unlink(missing_ok=True)
+
+
 @pytest.fixture
 def session(endpoint: Endpoint) -> Session:
     """A fresh key and an empty request log for one test."""

@@ -150,10 +150,7 @@ EXCEPTIONS: dict[tuple[int, str], tuple[str, str]] = {
     (10, "16"): ("n/a", "no Section 16 script reads OPENAI_* settings: none calls the model"),
 }
 # Cells that apply but still lack a fixture: listed, so the grid stays total and the gap stays visible.
-SECTION_15_TRIAL = "Section 15's trial right scripts (issue 24) await a run against the new checks before joining"
-MISSING: dict[tuple[int, str], str] = {
-    **{(n, "15"): SECTION_15_TRIAL for n in (2, 5, 7, 11)},
-}
+MISSING: dict[tuple[int, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,24 @@
 """How grading starts runs, counted by the script itself: only those the selected checks read, again when a busy
-machine held the grading endpoint up, with a time limit that stretches with the load; and a --grade naming no folder."""
+machine held the grading endpoint up, with a time limit that stretches with the load; a check of a case the machine
+lacks, reported without holding the section back; and a --grade naming no folder."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from grader import load
+from grader.attacks import cgroups
 from grader.grading import grade
+from grader.report import render
 from grader.suite import catalog, runs
+from grader.suite.plugin import NOT_HERE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +71,23 @@ def test_grading_a_folder_that_does_not_exist_is_one_usage_line(tmp_path: Path) 
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert "--grade" in done.stderr and "expected 'work', 'examples' or a folder" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout and "pluggy" not in done.stderr + done.stdout
+
+
+def test_a_check_of_a_case_this_machine_lacks_is_said_and_holds_nothing_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Section 15's sandbox-as-root check needs a grader that is root and can make a pids cgroup: elsewhere it is
+    reported as skipped, with the reason, and the section can still be done."""
+    @contextlib.contextmanager
+    def no_cgroup(cap: int) -> Iterator[None]:
+        yield None
+
+    monkeypatch.setattr(cgroups, "pids_cgroup", no_cgroup)
+    as_root = "stops a fork bomb when your sandbox runs as root too, where the kernel ignores RLIMIT_NPROC"
+    plain = "returns stdout, stderr, exit_code and limit for code that runs and for code that fails"
+    result = grade(catalog.load("15"), what="examples", only=["sandbox.py"], checks={"examples": {as_root, plain}})
+    statuses = {c.name: (c.status, c.message) for c in result.checks}
+    assert statuses[plain] == ("passed", "")
+    assert statuses[as_root] == ("skipped", NOT_HERE + cgroups.NO_CGROUP)
+    assert result.passed
+    shown = io.StringIO()
+    render(result, shown)
+    assert f"~ {as_root}" in shown.getvalue() and cgroups.NO_CGROUP in shown.getvalue()

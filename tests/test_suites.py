@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from grader.endpoint import Endpoint, load_recordings
-from grader.grading import CheckResult, grade
+from grader.grading import DONE, CheckResult, grade
 from grader.runner import run_script
 from grader.suite import Section, catalog
 from grader.suite.declare import VARIANT_RUN
@@ -47,6 +47,11 @@ def _graded(number: str) -> dict[str, list[CheckResult]]:
     cases = [case for n, case in CASES if n == number]
     specs = {case.name: json.loads((case / "case.json").read_text()) for case in cases}
     named = {name: set(spec["fails"]) for name, spec in specs.items() if spec["kind"] == "wrong"}
+    checks = _check_files(catalog.load(number))
+    for case in cases:  # a right one: the checks of the files it holds, not of a reference copied in beside them
+        if specs[case.name]["kind"] == "right":
+            named[case.name] = {name for name, work in checks.items()
+                                if (case / work).exists() or (case / f"{work}.diff").exists()}
     by_case: dict[str, list[CheckResult]] = {}
     for found in grade(catalog.load(number), what=[str(case) for case in cases], checks=named).checks:
         by_case.setdefault(found.source, []).append(found)
@@ -68,7 +73,7 @@ def test_fixture(number: str, case: Path) -> None:
     checks = [c for c in _graded(number).get(case.name, []) if c.status != "missing"]
     assert checks, f"{case} holds no learner file of section {number}, or names no check of it"
     if spec["kind"] == "right":
-        assert all(c.status == "passed" for c in checks), f"{spec['why']}\n" + _summary(checks)
+        assert all(c.status in DONE for c in checks), f"{spec['why']}\n" + _summary(checks)
         return
     by_name = {c.name: c for c in checks}
     for name in spec["fails"]:
@@ -90,16 +95,17 @@ def skip_without_tools(section: Section) -> None:
         pytest.skip(why)
 
 
-def _check_names(section: Section) -> set[str]:
-    """Every check's sentence as the learner's report shows it."""
-    names = set()
+def _check_files(section: Section) -> dict[str, str]:
+    """Every check's sentence as the learner's report shows it, with the learner file it grades."""
+    names = {}
     module = ast.parse(catalog.suite_path(section.entry).read_text(encoding="utf-8"))
     for node in module.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
             runs = [a.arg for a in node.args.args if a.arg in section.runs]
             sentence = (ast.get_docstring(node) or "").splitlines()[0]
-            scenario = section.runs[runs[0]].scenario_def
-            names.add(f"{sentence} (when run {scenario.name})" if scenario else sentence)
+            run = section.runs[runs[0]]
+            scenario = run.scenario_def
+            names[f"{sentence} (when run {scenario.name})" if scenario else sentence] = run.file.work
     return names
 
 
@@ -125,7 +131,7 @@ def test_every_check_can_fail(section: Section) -> None:
     for number, case in CASES:
         if number == section.number:
             named.update(json.loads((case / "case.json").read_text()).get("fails", []))
-    missing = {name for name in _check_names(section) - named
+    missing = {name for name in _check_files(section).keys() - named
                if not name.endswith(VARIANT_SUFFIX)}  # test_output_copied_from_the_lesson_fails proves those
     assert not missing, f"checks no fixture proves able to fail: {sorted(missing)}"
 

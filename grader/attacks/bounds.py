@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,8 @@ def _run(folder: Path, wanted: list[str], report: AttackReport, user: int | None
     host_file = folder / "host.txt"
     while wanted:
         codes = {name: ATTACKS[name].replace("{path!r}", repr(str(host_file))) for name in wanted}
-        plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS}}
+        plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS},
+                "fresh_user": user is not None}
         done = _drive(folder, plan, report, user, group)
         wanted = [name for name in wanted if name not in done]
 
@@ -98,8 +100,9 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
            "OPENAI_API_KEY": report.secret}
     if os.name == "nt":
         env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+    # stdin is a pipe the grader never writes to: the driver ends itself when it closes (see driver.py)
     process = start_bounded([str(folder / "driver.py"), str(folder), json.dumps(plan)], user, group, cwd=folder,
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = stretched(PER_ATTACK_S)
     settled: set[str] = set()
     current, since, seen = None, time.monotonic(), 0
@@ -140,6 +143,7 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
             time.sleep(0.05)
     finally:
         end_all(process, user)
+        process.stdin.close()  # type: ignore[union-attr]
 
 
 def _records(log: Path) -> list[dict[str, object]]:
@@ -233,28 +237,38 @@ def end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
         time.sleep(0.02)
 
 
+_HANDED_OUT: set[int] = set()  # uids given to drivers of this process: one may not have started its driver yet
+_HANDING_OUT = threading.Lock()
+FRESH_UIDS = range(2_000_000, 2_000_000_000)  # far above the uids of accounts and of user namespaces' subuid ranges
+
+
 def fresh_user() -> int:
-    """A uid no process uses, for this driver alone."""
-    taken = set()
-    for entry in Path("/proc").iterdir():
-        try:
-            taken.add(entry.stat().st_uid)
-        except OSError:  # ended meanwhile
-            continue
-    user = 1_500_000 + os.getpid() % 400_000
-    while user in taken:
-        user += 1
-    return user
+    """A uid no process uses, for this driver alone. Drawn at random from a wide range: the grader's other processes
+    (pytest-xdist's workers) hand out uids too, and killing every process of a uid must hit only this driver's."""
+    with _HANDING_OUT:
+        taken = set(_HANDED_OUT)
+        for entry in Path("/proc").iterdir():
+            try:
+                taken.add(entry.stat().st_uid)
+            except OSError:  # ended meanwhile
+                continue
+        user = FRESH_UIDS.start + secrets.randbelow(len(FRESH_UIDS))
+        while user in taken:
+            user = FRESH_UIDS.start + secrets.randbelow(len(FRESH_UIDS))
+        _HANDED_OUT.add(user)
+        return user
 
 
-_PYTHONS: dict[int | None, str] = {}
+_PYTHONS: dict[bool, str] = {}
 
 
 def _python(user: int | None) -> str:
-    """An interpreter the driver's user can run: a fresh user may not reach a venv under /root."""
-    if user in _PYTHONS:
-        return _PYTHONS[user]
-    candidates = [sys.executable] if user is None else [
+    """An interpreter the driver's user can run: a fresh user may not reach a venv under /root. What one fresh user
+    (no groups) can run, any other can, so the answer is kept for them all."""
+    fresh = user is not None
+    if fresh in _PYTHONS:
+        return _PYTHONS[fresh]
+    candidates = [sys.executable] if not fresh else [
         sys.executable, os.path.realpath(sys.executable), shutil.which("python3") or "", "/usr/bin/python3",
         "/usr/local/bin/python3"]
     for candidate in filter(None, candidates):
@@ -264,6 +278,6 @@ def _python(user: int | None) -> str:
         except OSError:  # not executable by that user
             continue
         if works.returncode == 0:
-            _PYTHONS[user] = candidate
+            _PYTHONS[fresh] = candidate
             return candidate
     raise RuntimeError("no Python interpreter that an unprivileged user can run: the attacks cannot run as root here")

@@ -8,6 +8,7 @@ import importlib.util
 import inspect
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -28,8 +29,23 @@ def listen(nonce: str) -> int:
     return server.getsockname()[1]
 
 
+def end_with_the_grader(fresh_user: bool) -> None:
+    """When the grader goes away (its end of our stdin closes), end this driver and what it started: a grader killed
+    outright runs no cleanup. A fresh user's driver kills every process of its user; another, its process group."""
+    def watch() -> None:
+        sys.stdin.buffer.read()  # returns at end of file: the grader holds the pipe's other end until it ends us
+        if fresh_user:
+            os.kill(-1, signal.SIGKILL)  # every process this uid may signal: its own, whatever session they moved to
+        if hasattr(os, "killpg"):
+            os.killpg(0, signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main() -> None:
     folder, plan = sys.argv[1], json.loads(sys.argv[2])
+    end_with_the_grader(plan["fresh_user"])
     results = open(os.path.join(folder, "results.jsonl"), "a", encoding="utf-8")
 
     def note(record: dict) -> None:

@@ -27,6 +27,7 @@ class Scenario:
     stdin: str | None = None
     variant: bool = False  # against the variant grading server (grader.endpoint.Variant), with MODEL set to its model
     after: bool = False  # starts once the file's earlier runs (declared before it) have ended: it reads what they wrote
+    hang: str = ""  # told when this run hits its time limit: the mistake that most likely kept it running
 
 
 @dataclass
@@ -90,9 +91,9 @@ class Section:
         return self._fixture(declared.stem, Run(declared))
 
     def scenario(self, work: str, key: str, name: str, *, env: dict[str, str] | None = None,
-                 stdin: str | None = None, after: bool = False) -> Any:
+                 stdin: str | None = None, after: bool = False, hang: str = "") -> Any:
         declared = self.files[work]
-        declared.scenarios.append(Scenario(name, env or {}, stdin, after=after))
+        declared.scenarios.append(Scenario(name, env or {}, stdin, after=after, hang=hang))
         return self._fixture(f"{declared.stem}_{key}", Run(declared, len(declared.scenarios)))
 
     def other_model(self, work: str, *, stdin: str | None = None) -> Any:

@@ -17,6 +17,9 @@ from .declare import Run, Section
 from .runs import GradingError, RunKey, Runs, ScriptTimedOut, Source, needed_runs
 
 _INFO = pytest.StashKey["CheckInfo"]()
+# A check skipped with a reason that starts so is reported "skipped" and does not hold the section back: it grades a
+# case this machine does not have (a sandbox run as root, on a machine where the grader is not root).
+NOT_HERE = "not on this machine: "
 _SOURCES = pytest.StashKey[list[Source]]()
 
 
@@ -59,7 +62,8 @@ def sources(config: pytest.Config) -> list[Source]:
     return config.stash[_SOURCES]
 
 
-def _item_source(item: pytest.Item) -> Source:
+def source_of(item: pytest.Item) -> Source:
+    """What a collected test grades: its course_source parameter, or the one source of the session."""
     source = item.callspec.params.get("course_source") if hasattr(item, "callspec") else None
     return source or sources(item.config)[0]
 
@@ -73,7 +77,7 @@ def _needed(items: list[pytest.Item]) -> dict[str, set[RunKey]]:
         if not isinstance(section, Section):
             continue
         sections[section.number] = section
-        source = _item_source(item)
+        source = source_of(item)
         wanted.setdefault(section.number, []).extend(
             (source, section.runs[name]) for name in item.fixturenames if name in section.runs)
     return {number: needed_runs(sections[number], found) for number, found in wanted.items()}
@@ -154,9 +158,13 @@ def _verdict(report: pytest.TestReport, error: BaseException | None, section: st
     """(status, message) for the learner, or None when this phase says nothing new."""
     if report.when == "call" and report.passed:
         return "passed", ""
-    if report.skipped and report.when == "setup":
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        return "missing", reason.removeprefix("Skipped: ").removeprefix("not started: ")
+    if report.skipped:
+        reason = (report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)).removeprefix(
+            "Skipped: ")
+        if reason.startswith(NOT_HERE):  # a check this machine cannot run, which does not apply to it either
+            return "skipped", reason
+        if report.when == "setup":
+            return "missing", reason.removeprefix("not started: ")
     if not report.failed:
         return None
     if isinstance(error, ScriptTimedOut):
@@ -181,7 +189,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if verdict is None:
         return report
     status, message = verdict
-    label = _item_source(item).label
+    label = source_of(item).label
     report.user_properties.append(("course", {**asdict(info), "status": status, "message": message, "source": label}))
     if report.failed:
         text = f"{message}\nsee: {info.see}"
@@ -194,7 +202,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def check_of(item: pytest.Item) -> tuple[str, str] | None:
     """(what it grades, the check's sentence) for a collected check, None for any other test."""
     info = item.stash.get(_INFO, None)
-    return None if info is None else (_item_source(item).label, info.name)
+    return None if info is None else (source_of(item).label, info.name)
 
 
 def verdicts(report: pytest.TestReport) -> list[dict[str, Any]]:

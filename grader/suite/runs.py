@@ -201,8 +201,9 @@ class _SectionRuns:
         if found.run.timed_out:
             waited = (f" (the grader waited {found.run.duration:.0f} s, as the machine was busy)"
                       if found.run.duration > 1.5 * run.file.timeout else "")
+            hang = run.scenario_def.hang if run.scenario_def else ""
             raise ScriptTimedOut(f"your script was still running after {run.file.timeout:g} s, its time limit{waited}, "
-                                 f"so the grader stopped it. {found.last_doing()}")
+                                 f"so the grader stopped it. {found.last_doing()} {hang}".rstrip())
         compared = run.file.compare_with
         if compared and (source, compared, 0) in self.futures:
             return replace(found, related=self.futures[(source, compared, 0)].result())
@@ -235,6 +236,18 @@ class Runs:
         threading.Thread(target=prepare, daemon=True).start()
 
     def evidence(self, section: Section, run: Run, source: Source) -> Evidence:
+        return self._started(section).evidence(run, source)
+
+    def text(self, section: Section, declared: LearnerFile, source: Source) -> str:
+        """A learner file as its run reads it, without waiting for the run (NotStarted where it does not exist)."""
+        place = self._started(section).places[source]
+        script = place.script(declared)
+        if script is None:
+            raise NotStarted(place.shown(declared))
+        return (place.cwd / script).read_text(encoding="utf-8", errors="replace")
+
+    def _started(self, section: Section) -> _SectionRuns:
+        """The section's runs, all started at the first call."""
         with self._lock:
             if section.number in self._broken:
                 raise self._broken[section.number]
@@ -245,8 +258,7 @@ class Runs:
                 except GradingError as exc:
                     self._broken[section.number] = exc
                     raise
-            runs = self._sections[section.number]
-        return runs.evidence(run, source)
+            return self._sections[section.number]
 
     def close(self) -> None:
         for runs in self._sections.values():

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,8 @@ from grader.checks import CheckFailed, Evidence, quote, quote_output
 from grader.checks.common import replies_printed_once, sends_model_from_env
 from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
+from grader.suite.plugin import NOT_HERE, source_of, sources
+from grader.suite.runs import Runs, Source
 from grader import paths
 
 QUESTION = (paths.EXAMPLES / "15" / "question.txt").read_text(encoding="utf-8")
@@ -29,16 +33,19 @@ LOOP_QUESTION = "What happens when a program runs a loop that never ends? Try it
 KEYS = {"stdout": str, "stderr": str, "exit_code": (int, type(None)), "limit": (str, type(None))}
 OUTPUT_MOST = 2**20  # a capped flood keeps at most this much of stdout: 16 times the lesson's OUTPUT_BYTES, 64 KiB
 
-SECTION = Section("15")
+SECTION = Section("15", workers=4)  # its runs wait on sandbox timeouts as much as they compute
 
 sandbox = SECTION.file("sandbox.py", reference="examples/15/sandbox.py",
                        summary="run_untrusted(code): a child process with limits, and a report of what happened",
                        see="Build the sandbox", timeout=40)
-code_tool = SECTION.file("code_tool.py", reference="examples/15/code_tool.py", stdin=QUESTION, timeout=40,
+code_tool = SECTION.file("code_tool.py", reference="examples/15/code_tool.py", stdin=QUESTION,
                          compare_with="sandbox.py",  # graded with its sandbox.py (the reference, where missing)
                          summary="a run_python tool: the model's code runs in your sandbox",
                          see="Your turn: a run_python tool")
-code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose code never ends", stdin=LOOP_QUESTION)
+code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose code never ends", stdin=LOOP_QUESTION,
+                                  hang="Here the model asks to run `while True: pass`: a tool that runs the code in "
+                                       "your own process (exec) or waits without a timeout never returns. Run it "
+                                       "with run_untrusted from your sandbox.py.")
 code_tool_other_model = SECTION.other_model("code_tool.py", stdin=QUESTION)
 code_tool_variant = SECTION.variant("code_tool.py")
 
@@ -53,19 +60,34 @@ def attacks(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]
     return mark
 
 
-_REPORTS: dict[tuple[str, tuple[str, ...]], AttackReport] = {}
+ATTACKERS = 16  # sandboxes attacked at once (the fixtures' many): most attacks wait on a timeout, so they overlap
+
+
+def _wanted(items: list[pytest.Item], source: Source) -> list[str]:
+    """The attacks the selected checks of one source read."""
+    here = sys.modules[__name__]
+    return sorted({name for item in items if getattr(item, "module", None) is here and source_of(item) == source
+                   for name in getattr(getattr(item, "function", None), "attacks", ())})
+
+
+@pytest.fixture(scope="session")
+def all_attacked(request: pytest.FixtureRequest, course_runs: Runs) -> Iterator[dict[Source, Future[AttackReport]]]:
+    """Every graded sandbox.py attacked at once, each with the attacks its selected checks read."""
+    items = request.session.items
+
+    def attacked_one(source: Source, names: list[str]) -> AttackReport:
+        return attack(course_runs.text(SECTION, SECTION.files["sandbox.py"], source), names)
+
+    with ThreadPoolExecutor(max_workers=ATTACKERS) as pool:
+        yield {source: pool.submit(attacked_one, source, names) for source in sources(request.config)
+               if (names := _wanted(items, source))}
 
 
 @pytest.fixture
-def attacked(request: pytest.FixtureRequest, sandbox: Evidence) -> AttackReport:
-    """The attacks of every selected check of this suite, run once per sandbox.py."""
-    here = sys.modules[__name__]
-    wanted = tuple(sorted({name for item in request.session.items if getattr(item, "module", None) is here
-                           for name in getattr(getattr(item, "function", None), "attacks", ())}))
-    key = (sandbox.source, wanted)
-    if key not in _REPORTS:
-        _REPORTS[key] = attack(sandbox.source, list(wanted))
-    return _REPORTS[key]
+def attacked(course_source: Source, sandbox: Evidence, all_attacked: dict[Source, Future[AttackReport]]) \
+        -> AttackReport:
+    """The attacks of every selected check of this sandbox.py (its run's problems are the sandbox fixture's)."""
+    return all_attacked[course_source].result()
 
 
 def brief(result: dict[str, Any]) -> str:
@@ -76,10 +98,11 @@ def brief(result: dict[str, Any]) -> str:
     return quote(json.dumps(shown), 240)
 
 
-def result_of(report: AttackReport, name: str, what: str) -> dict[str, Any]:
-    """The dict run_untrusted returned for one attack, or the failure of its caller, told to the learner."""
+def result_of(report: AttackReport, name: str, what: str, lesson: str = "") -> dict[str, Any]:
+    """The dict run_untrusted returned for one attack, or the failure of its caller told to the learner, with the
+    lesson's advice for this attack where the caller never got an answer."""
     if name in report.problems:
-        raise CheckFailed(f"{what}: {report.problems[name]}.")
+        raise CheckFailed(f"{what}: {report.problems[name]}. {lesson}".strip())
     result = report.results.get(name)
     if not isinstance(result, dict):
         raise CheckFailed(f"expected run_untrusted({what}) to return a dict; it returned {quote(repr(result), 120)}.")
@@ -95,7 +118,7 @@ def result_of(report: AttackReport, name: str, what: str) -> dict[str, Any]:
 
 
 def limit_fired(report: AttackReport, name: str, what: str, limits: tuple[str, ...], lesson: str) -> dict[str, Any]:
-    result = result_of(report, name, what)
+    result = result_of(report, name, what, lesson)
     if result["limit"] not in limits:
         raise CheckFailed(f"expected {what} to be stopped with limit {' or '.join(map(repr, limits))} in the result; "
                           f"your run_untrusted returned limit={result['limit']!r}, exit_code={result['exit_code']!r}, "
@@ -242,8 +265,8 @@ def test_sandbox_fork_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
 @attacks("fork_bomb_as_root")
 def test_sandbox_fork_bomb_as_root(sandbox: Evidence, attacked: AttackReport) -> None:
     """stops a fork bomb when your sandbox runs as root too, where the kernel ignores RLIMIT_NPROC"""
-    if "fork_bomb_as_root" in attacked.skipped:  # never a silent pass
-        pytest.skip(attacked.skipped["fork_bomb_as_root"])
+    if "fork_bomb_as_root" in attacked.skipped:  # never a silent pass, and no hold on a machine without the case
+        pytest.skip(NOT_HERE + attacked.skipped["fork_bomb_as_root"])
     what = f"code that starts up to {FORKS} processes, run by your sandbox as root"
     lesson = ("As root, run the code as an unprivileged user: os.setgroups([]), os.setgid and os.setuid in the "
               "preexec_fn, after the limits, so RLIMIT_NPROC binds it.")
@@ -427,11 +450,11 @@ def test_sandbox_shorter_timeout(sandbox: Evidence, started: AttackReport) -> No
 @attacks("long_timeout")
 def test_sandbox_longer_timeout(sandbox: Evidence, started: AttackReport) -> None:
     """challenge: run_untrusted(code, timeout=3600) still stops a sleeping program at TIMEOUT_S"""
-    result = result_of(started, "long_timeout", "run_untrusted(code that sleeps 600 s, timeout=3600)")
+    advice = "A caller may ask for less time, never more: min(timeout, TIMEOUT_S)."
+    result = result_of(started, "long_timeout", "run_untrusted(code that sleeps 600 s, timeout=3600)", advice)
     if result["limit"] != "timeout":
         raise CheckFailed(f"expected timeout=3600 to be cut to TIMEOUT_S, so a 600-second sleep still ends with "
-                          f"limit 'timeout'; your result was {brief(result)}. A caller may ask for less time, never "
-                          "more: min(timeout, TIMEOUT_S).")
+                          f"limit 'timeout'; your result was {brief(result)}. {advice}")
 
 
 @pytest.mark.see("Challenges")
