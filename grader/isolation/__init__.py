@@ -182,11 +182,12 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
     child = start_bounded(["-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)], user,
                           cwd=stage.course, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE)
+    waited = stretched(OUTER_TIMEOUT_S)
     try:
-        _, err = child.communicate(json.dumps(codes).encode(), timeout=stretched(OUTER_TIMEOUT_S))
+        _, err = child.communicate(json.dumps(codes).encode(), timeout=waited)
         failed = None
     except subprocess.TimeoutExpired:
-        failed = f"your run_untrusted had not returned after {OUTER_TIMEOUT_S:g} s, so the grader stopped it"
+        failed = f"your run_untrusted had not returned after {waited:.0f} s, so the grader stopped it"
         err = b""
     finally:
         end_all(child, user)

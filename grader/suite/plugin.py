@@ -136,6 +136,7 @@ def deselect(config: pytest.Config, items: list[pytest.Item], keep: Callable[[py
         items[:] = kept
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's worker reads the xdist_group marks this adds
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         info = _info(item)

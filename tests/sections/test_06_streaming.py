@@ -42,7 +42,7 @@ from grader.checks.streams import sent_before as _sent_before
 from grader.endpoint.session import LoggedRequest
 from grader.suite import Section
 
-SECTION = Section("06", pace=0.2, workers=4)  # runs mostly wait on paced streams
+SECTION = Section("06", pace=0.2, workers=8)  # runs mostly wait on paced streams
 BROKEN = "lighthouse-breaks"  # the recorded interaction whose streams break (recordings/06-streaming.json)
 
 stream_raw = SECTION.file("stream_raw.py", reference="examples/06/stream_raw.py",

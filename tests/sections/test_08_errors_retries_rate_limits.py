@@ -38,7 +38,7 @@ STALL = 2.5  # seconds drill:stall keeps silent before it answers
 ONE_SECOND = 1.0  # the read timeout the lesson sets (the SDK announces it in X-Stainless-Read-Timeout)
 RESET_WAIT = 0.95  # seconds: the drills' Retry-After and reset are 1 s, and the log measures from the server's side
 
-SECTION = Section("08", pace=1.0, workers=4)  # paced streams and retry waits: runs mostly wait
+SECTION = Section("08", pace=1.0, workers=8)  # paced streams and retry waits: runs mostly wait
 
 errors = SECTION.file("errors.py", reference="examples/08/errors.py",
                       summary="a 400, a 401 and a 404, reported by hand", see="Meet the errors by hand")
