@@ -54,10 +54,11 @@ class LearnerFile:
 
 @dataclass(frozen=True)
 class Run:
-    """One graded run: a learner file, and which of its scenarios (0 is the plain run)."""
+    """One graded run: a learner file, and which of its scenarios (0 is the plain run; None runs nothing and gives the
+    file's text)."""
 
     file: LearnerFile
-    scenario: int = 0
+    scenario: int | None = 0
 
     @property
     def scenario_def(self) -> Scenario | None:
@@ -112,18 +113,37 @@ class Section:
         declared.scenarios.append(Scenario(VARIANT_RUN, variant=True, after=after))
         return self._fixture(f"{declared.stem}_variant", Run(declared, len(declared.scenarios)))
 
+    def text(self, work: str) -> Any:
+        """The file's text, not run: for checks that judge it another way (Section 15 attacks the function it
+        defines), so that grading them starts no run. Fixture: `stem_text`."""
+        declared = self.files[work]
+        name = f"{declared.stem}_text"
+        self.runs[name] = Run(declared, None)
+
+        def text(course_runs: Runs, course_source: Source) -> str:
+            return _started(lambda: course_runs.text(self, declared, course_source))
+
+        text.__name__ = name
+        text.__doc__ = f"The text of {declared.work_path}, which this fixture does not run."
+        return pytest.fixture(name=name)(text)
+
     def _fixture(self, name: str, run: Run) -> Any:
         self.runs[name] = run
 
         def evidence(course_runs: Runs, course_source: Source) -> Evidence:
-            from .runs import NotStarted
-
-            try:
-                return course_runs.evidence(self, run, course_source)
-            except NotStarted as missing:
-                pytest.skip(f"not started: {missing.message}")
+            return _started(lambda: course_runs.evidence(self, run, course_source))
 
         evidence.__name__ = name
         evidence.__doc__ = f"The evidence of one run of {run.file.work_path}" + (
             f" {run.scenario_def.name}." if run.scenario_def else ".")
         return pytest.fixture(name=name)(evidence)
+
+
+def _started(read: Callable[[], Any]) -> Any:
+    """What `read` returns, or the test skipped as not started where the learner file does not exist yet."""
+    from .runs import NotStarted
+
+    try:
+        return read()
+    except NotStarted as missing:
+        pytest.skip(f"not started: {missing.message}")

@@ -71,6 +71,8 @@ def needed_runs(section: Section, wanted: list[tuple[Source, Run]]) -> set[RunKe
     earlier runs needs them, and a file compared with another needs that file's plain run."""
     needed: set[RunKey] = set()
     for source, run in wanted:
+        if run.scenario is None:  # the file's text only
+            continue
         needed.add((source, run.file.work, run.scenario))
         if run.scenario_def is not None and run.scenario_def.after:
             needed.update((source, run.file.work, n) for n in range(run.scenario))

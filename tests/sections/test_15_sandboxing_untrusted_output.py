@@ -38,6 +38,7 @@ SECTION = Section("15", workers=4)  # its runs wait on sandbox timeouts as much 
 sandbox = SECTION.file("sandbox.py", reference="examples/15/sandbox.py",
                        summary="run_untrusted(code): a child process with limits, and a report of what happened",
                        see="Build the sandbox", timeout=40)
+sandbox_text = SECTION.text("sandbox.py")  # the attacks' checks: they import the file, and need no run of it
 code_tool = SECTION.file("code_tool.py", reference="examples/15/code_tool.py", stdin=QUESTION,
                          compare_with="sandbox.py",  # graded with its sandbox.py (the reference, where missing)
                          summary="a run_python tool: the model's code runs in your sandbox",
@@ -84,9 +85,9 @@ def all_attacked(request: pytest.FixtureRequest, course_runs: Runs) -> Iterator[
 
 
 @pytest.fixture
-def attacked(course_source: Source, sandbox: Evidence, all_attacked: dict[Source, Future[AttackReport]]) \
+def attacked(course_source: Source, sandbox_text: str, all_attacked: dict[Source, Future[AttackReport]]) \
         -> AttackReport:
-    """The attacks of every selected check of this sandbox.py (its run's problems are the sandbox fixture's)."""
+    """The attacks of every selected check of this sandbox.py (sandbox_text skips them while it does not exist)."""
     return all_attacked[course_source].result()
 
 
@@ -144,7 +145,7 @@ def test_sandbox_demo(sandbox: Evidence) -> None:
 
 
 @attacks("hello", "crash")
-def test_sandbox_result(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_result(sandbox_text: str, attacked: AttackReport) -> None:
     """returns stdout, stderr, exit_code and limit for code that runs and for code that fails"""
     hello = result_of(attacked, "hello", "print(6 * 7)")
     if hello["stdout"] != "42\n" or hello["exit_code"] != 0 or hello["limit"] is not None:
@@ -157,7 +158,7 @@ def test_sandbox_result(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("where")
-def test_sandbox_own_process(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_own_process(sandbox_text: str, attacked: AttackReport) -> None:
     """runs the code in a separate Python process started with -I (isolated mode)"""
     result = result_of(attacked, "where", "code that prints its process id")
     pid = reached(result, "pid")
@@ -171,7 +172,7 @@ def test_sandbox_own_process(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("where")
-def test_sandbox_fresh_folder(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_fresh_folder(sandbox_text: str, attacked: AttackReport) -> None:
     """runs the code in a fresh, empty working directory"""
     result = result_of(attacked, "where", "code that lists its working directory")
     lines = dict(line.split(" ", 1) for line in result["stdout"].splitlines() if " " in line)
@@ -185,7 +186,7 @@ SHELL_TRACES = ("PWD", "OLDPWD", "SHLVL")  # variables a shell exports to what i
 
 
 @attacks("quotes", "environment")
-def test_sandbox_code_unchanged(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_code_unchanged(sandbox_text: str, attacked: AttackReport) -> None:
     """passes the code to Python unchanged, with no shell in between: quotes, $ and backticks stay as written"""
     result = result_of(attacked, "quotes", "code whose string holds quotes, $HOME and backticks")
     expected = "it's $HOME, `echo hi` and \"quoted\"\n"
@@ -203,7 +204,7 @@ def test_sandbox_code_unchanged(sandbox: Evidence, attacked: AttackReport) -> No
 
 
 @attacks("environment")
-def test_sandbox_no_key(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_no_key(sandbox_text: str, attacked: AttackReport) -> None:
     """keeps OPENAI_API_KEY and the rest of your environment from the code"""
     result = result_of(attacked, "environment", "code that prints os.environ")
     if attacked.secret in result["stdout"] + result["stderr"] or "OPENAI_API_KEY" in result["stdout"]:
@@ -212,14 +213,14 @@ def test_sandbox_no_key(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("infinite_loop")
-def test_sandbox_infinite_loop(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_infinite_loop(sandbox_text: str, attacked: AttackReport) -> None:
     """stops an infinite loop and reports limit "timeout" or "cpu\""""
     limit_fired(attacked, "infinite_loop", "`while True: pass`", ("timeout", "cpu"),
                 "Wait with a timeout, kill the process group when it passes, and set RLIMIT_CPU.")
 
 
 @attacks("sleeper")
-def test_sandbox_sleeper(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_sleeper(sandbox_text: str, attacked: AttackReport) -> None:
     """stops code that sleeps, which uses no CPU, and reports limit "timeout\""""
     limit_fired(attacked, "sleeper", "`time.sleep(600)`", ("timeout",),
                 "A sleep uses no CPU, so only a wall-clock timeout ends it: process.wait(timeout=...), then kill the "
@@ -233,7 +234,7 @@ def rlimits(result: dict[str, Any]) -> dict[str, int]:
 
 
 @attacks("limits")
-def test_sandbox_cpu_limit(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_cpu_limit(sandbox_text: str, attacked: AttackReport) -> None:
     """limits the code's processor time with RLIMIT_CPU"""
     result = result_of(attacked, "limits", "code that prints its resource.getrlimit(RLIMIT_CPU)")
     cpu = rlimits(result).get("RLIMIT_CPU")
@@ -244,7 +245,7 @@ def test_sandbox_cpu_limit(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("memory_bomb")
-def test_sandbox_memory_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_memory_bomb(sandbox_text: str, attacked: AttackReport) -> None:
     """stops a memory bomb with a memory limit and reports limit "memory\""""
     result = limit_fired(attacked, "memory_bomb", f"code that allocates {MEMORY_MIB} MiB", ("memory",),
                          "Set RLIMIT_AS in the child and report MemoryError as 'memory'.")
@@ -253,7 +254,7 @@ def test_sandbox_memory_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("fork_bomb")
-def test_sandbox_fork_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_fork_bomb(sandbox_text: str, attacked: AttackReport) -> None:
     """stops a fork bomb with a process limit and reports limit "processes\""""
     result = limit_fired(attacked, "fork_bomb", f"code that starts up to {FORKS} processes", ("processes",),
                          "Set RLIMIT_NPROC in the child and report BlockingIOError as 'processes'.")
@@ -263,7 +264,7 @@ def test_sandbox_fork_bomb(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("fork_bomb_as_root")
-def test_sandbox_fork_bomb_as_root(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_fork_bomb_as_root(sandbox_text: str, attacked: AttackReport) -> None:
     """stops a fork bomb when your sandbox runs as root too, where the kernel ignores RLIMIT_NPROC"""
     if "fork_bomb_as_root" in attacked.skipped:  # never a silent pass, and no hold on a machine without the case
         pytest.skip(NOT_HERE + attacked.skipped["fork_bomb_as_root"])
@@ -278,7 +279,7 @@ def test_sandbox_fork_bomb_as_root(sandbox: Evidence, attacked: AttackReport) ->
 
 
 @attacks("disk_filler")
-def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_disk_filler(sandbox_text: str, attacked: AttackReport) -> None:
     """stops a disk filler with a file-size limit and reports limit "file_size\""""
     result = limit_fired(attacked, "disk_filler", f"code that writes a {DISK_MIB} MiB file", ("file_size",),
                          "Set RLIMIT_FSIZE in the child and report 'File too large' as 'file_size'.")
@@ -287,7 +288,7 @@ def test_sandbox_disk_filler(sandbox: Evidence, attacked: AttackReport) -> None:
 
 
 @attacks("output_flood")
-def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_output_flood(sandbox_text: str, attacked: AttackReport) -> None:
     """caps a flood of output and reports limit "output\""""
     result = result_of(attacked, "output_flood", "code that prints 20 MB")
     if len(result["stdout"]) > OUTPUT_MOST or result["limit"] != "output":
@@ -298,7 +299,7 @@ def test_sandbox_output_flood(sandbox: Evidence, attacked: AttackReport) -> None
 
 
 @attacks("kill_parent")
-def test_sandbox_kill_parent(sandbox: Evidence, attacked: AttackReport) -> None:
+def test_sandbox_kill_parent(sandbox_text: str, attacked: AttackReport) -> None:
     """survives code that kills its parent process: the parent is a throwaway supervisor"""
     result_of(attacked, "kill_parent", "code that runs os.kill(os.getppid(), signal.SIGKILL)")
 
@@ -434,7 +435,7 @@ def started(request: pytest.FixtureRequest, attacked: AttackReport) -> AttackRep
 
 @pytest.mark.see("Challenges")
 @attacks("short_timeout", "sleeper")
-def test_sandbox_shorter_timeout(sandbox: Evidence, started: AttackReport) -> None:
+def test_sandbox_shorter_timeout(sandbox_text: str, started: AttackReport) -> None:
     """challenge: run_untrusted(code, timeout=1) stops a program that sleeps 3 seconds, reported as "timeout\""""
     result = result_of(started, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
     if result["limit"] != "timeout" or "woke up" in result["stdout"]:
@@ -448,7 +449,7 @@ def test_sandbox_shorter_timeout(sandbox: Evidence, started: AttackReport) -> No
 
 @pytest.mark.see("Challenges")
 @attacks("long_timeout")
-def test_sandbox_longer_timeout(sandbox: Evidence, started: AttackReport) -> None:
+def test_sandbox_longer_timeout(sandbox_text: str, started: AttackReport) -> None:
     """challenge: run_untrusted(code, timeout=3600) still stops a sleeping program at TIMEOUT_S"""
     advice = "A caller may ask for less time, never more: min(timeout, TIMEOUT_S)."
     result = result_of(started, "long_timeout", "run_untrusted(code that sleeps 600 s, timeout=3600)", advice)
@@ -459,7 +460,7 @@ def test_sandbox_longer_timeout(sandbox: Evidence, started: AttackReport) -> Non
 
 @pytest.mark.see("Challenges")
 @attacks("small_memory", "default_memory")
-def test_sandbox_smaller_memory(sandbox: Evidence, started: AttackReport) -> None:
+def test_sandbox_smaller_memory(sandbox_text: str, started: AttackReport) -> None:
     """challenge: run_untrusted(code, memory_mb=64) stops a 100 MiB allocation that the default limit allows"""
     small = result_of(started, "small_memory", "run_untrusted(code allocating 100 MiB, memory_mb=64)")
     default = result_of(started, "default_memory", "code allocating 100 MiB")
@@ -473,7 +474,7 @@ def test_sandbox_smaller_memory(sandbox: Evidence, started: AttackReport) -> Non
 
 @pytest.mark.see("Challenges")
 @attacks("limits", "more_memory", "small_memory", "then_limits")
-def test_sandbox_memory_one_call(sandbox: Evidence, started: AttackReport) -> None:
+def test_sandbox_memory_one_call(sandbox_text: str, started: AttackReport) -> None:
     """challenge: memory_mb never raises the default limit, and changes it for one call only"""
     default = rlimits(result_of(started, "limits", "code that prints its RLIMIT_AS")).get("RLIMIT_AS")
     more = result_of(started, "more_memory", "run_untrusted(code that prints its RLIMIT_AS, memory_mb=1024)")
