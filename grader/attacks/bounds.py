@@ -33,6 +33,7 @@ CPU_CAP = 60  # processor seconds per process
 PROCESS_CAP = 150  # processes the driver's user may add
 ROOT_PROCESS_CAP = 200  # processes the pids cgroup of a driver that stays root may hold
 PER_ATTACK_S = 12.0  # a deadline, stretched on a busy machine: not a timing check, only a bound
+SURVIVOR_GRACE_S = 2.0  # how long the code's processes may take to die after run_untrusted returned, stretched
 POSIX_LIMITS = os.name == "posix"
 
 
@@ -43,6 +44,7 @@ class AttackReport:
     results: dict[str, object] = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)  # attack -> what the caller suffered (killed, hung, raised)
     missing_options: dict[str, str] = field(default_factory=dict)  # attack -> the keyword run_untrusted does not take
+    survivors: dict[str, int] = field(default_factory=dict)  # attack -> its processes still alive after the call
     skipped: dict[str, str] = field(default_factory=dict)  # attack -> why this machine cannot run it
     caller: dict[str, object] = field(default_factory=dict)  # the driver's pid and working directory
     secret: str = ""  # OPENAI_API_KEY in the caller's environment
@@ -86,7 +88,7 @@ def _run(folder: Path, wanted: list[str], report: AttackReport, user: int | None
     while wanted:
         codes = {name: ATTACKS[name].replace("{path!r}", repr(str(host_file))) for name in wanted}
         plan = {"nonce": report.nonce, "attacks": codes, "options": {n: OPTIONS[n] for n in codes if n in OPTIONS},
-                "fresh_user": user is not None}
+                "fresh_user": user is not None, "grace": stretched(SURVIVOR_GRACE_S)}
         done = _drive(folder, plan, report, user, group)
         wanted = [name for name in wanted if name not in done]
 
@@ -100,9 +102,13 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
            "OPENAI_API_KEY": report.secret}
     if os.name == "nt":
         env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
+    # A driver that stays root runs in a pid namespace of its own: a sandbox's kill(-1) (os.killpg(1) is one) then
+    # reaches only the namespace, not the machine.
+    wrapper = ["unshare", "--pid", "--fork", "--kill-child"] if group is not None and shutil.which("unshare") else []
     # stdin is a pipe the grader never writes to: the driver ends itself when it closes (see driver.py)
-    process = start_bounded([str(folder / "driver.py"), str(folder), json.dumps(plan)], user, group, cwd=folder,
-                            env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = start_bounded([str(folder / "driver.py"), str(folder), json.dumps(plan)], user, group, wrapper,
+                            cwd=folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = stretched(PER_ATTACK_S)
     settled: set[str] = set()
     current, since, seen = None, time.monotonic(), 0
@@ -127,6 +133,8 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
                         report.problems[record["attack"]] = f"run_untrusted raised {record['error']}"
                     else:
                         report.results[record["attack"]] = record["result"]
+                        if "survivors" in record:
+                            report.survivors[record["attack"]] = record["survivors"]
             seen = len(records)
             if current is not None and current not in settled and (ended or time.monotonic() - since > deadline):
                 report.problems[current] = (
@@ -159,10 +167,11 @@ def _death(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def start_bounded(arguments: list[str], user: int | None, group: Path | None = None,
+def start_bounded(arguments: list[str], user: int | None, group: Path | None = None, wrapper: list[str] | None = None,
                   **popen: Any) -> subprocess.Popen[bytes]:
-    """`python ARGUMENTS` in a new session inside the outer bounds: as `user` where given, in `group` where given."""
-    return subprocess.Popen([_python(user), *arguments], start_new_session=POSIX_LIMITS,
+    """`python ARGUMENTS` in a new session inside the outer bounds: as `user` where given, in `group` where given,
+    started through `wrapper` (a command that runs the rest) where given."""
+    return subprocess.Popen([*(wrapper or []), _python(user), *arguments], start_new_session=POSIX_LIMITS,
                             preexec_fn=_outer_limits(user, group) if POSIX_LIMITS else None, **_as(user), **popen)
 
 

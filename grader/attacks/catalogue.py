@@ -11,7 +11,9 @@ FLOOD_LINES = 20_000
 
 LIMITS_SEEN = ("import resource\nfor name in ('RLIMIT_CPU', 'RLIMIT_AS'):\n"
                "    print(name, *resource.getrlimit(getattr(resource, name)))\n")  # the limits the code runs under
-SLEEPER = "import time\ntime.sleep(600)\nprint('woke up')\n"  # no CPU: only a wall-clock timeout ends it
+# No CPU: only a wall-clock timeout ends it. The code holds a connection to the driver ({hold}) while it lives.
+SLEEPER = ("import socket, time\nheld = socket.create_connection(('127.0.0.1', {hold}))\ntime.sleep(600)\n"
+           "print('woke up')\n")
 
 FORK_BOMB = ("import os, time\nstarted = 0\ntry:\n"
              f"    while started < {FORKS}:\n"
@@ -32,6 +34,8 @@ ATTACKS: dict[str, str] = {
                     f"print('allocated', {MEMORY_MIB}, 'MiB')\n"),
     "fork_bomb": FORK_BOMB,
     "fork_bomb_as_root": FORK_BOMB,  # graded with the driver staying root (ROOT_BRANCH)
+    "escaper_as_root": ("import os, socket, time\nheld = socket.create_connection(('127.0.0.1', {hold}))\n"
+                        "if os.fork() == 0:\n    os.setsid()  # out of the process group\ntime.sleep(600)\n"),
     "disk_filler": ("written = 0\ntry:\n    with open('filler.bin', 'wb') as f:\n"
                     f"        while written < {DISK_MIB}:\n"
                     "            f.write(bytes(2**20))\n            f.flush()\n            written += 1\n"
@@ -52,9 +56,9 @@ ATTACKS: dict[str, str] = {
 }
 
 RESOURCE_LIMITED = ("limits", "more_memory", "then_limits",  # need POSIX resource limits
-                    "memory_bomb", "fork_bomb", "fork_bomb_as_root", "disk_filler")
+                    "memory_bomb", "fork_bomb", "fork_bomb_as_root", "escaper_as_root", "disk_filler")
 # Run by a driver that stays root (the kernel ignores RLIMIT_NPROC there), bounded by a pids cgroup instead.
-ROOT_BRANCH = ("fork_bomb_as_root",)
+ROOT_BRANCH = ("fork_bomb_as_root", "escaper_as_root")
 
 OPTIONS: dict[str, dict[str, int]] = {"short_timeout": {"timeout": 1}, "small_memory": {"memory_mb": 64},
                                     "long_timeout": {"timeout": 3600}, "more_memory": {"memory_mb": 1024}}

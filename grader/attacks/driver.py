@@ -12,6 +12,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 import traceback
 
 
@@ -27,6 +28,41 @@ def listen(nonce: str) -> int:
 
     threading.Thread(target=serve, daemon=True).start()
     return server.getsockname()[1]
+
+
+class Holders:
+    """A loopback listener the attack code connects to and keeps the connection while it runs: a connection still
+    open after run_untrusted returned is a process of the code still alive, whatever its pid namespace or user."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.open = 0
+        self.lock = threading.Lock()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            connection, _ = self.server.accept()
+            with self.lock:
+                self.open += 1
+            threading.Thread(target=self.hold, args=(connection,), daemon=True).start()
+
+    def hold(self, connection: socket.socket) -> None:
+        with connection:
+            while connection.recv(100):
+                pass
+        with self.lock:
+            self.open -= 1
+
+    def survivors(self, grace: float) -> int:
+        """How many connections stay open `grace` seconds at most after the call returned."""
+        time.sleep(0.2)  # a connection made just before the kill is accepted first
+        deadline = time.monotonic() + grace
+        while self.open and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.server.close()
+        return self.open
 
 
 def end_with_the_grader(fresh_user: bool) -> None:
@@ -73,15 +109,22 @@ def main() -> None:
             note({"attack": name, "missing_option": missing[0]})
             continue
         note({"started": name})
+        holders = Holders() if "{hold}" in code else None
         try:
-            result = run_untrusted(code.replace("{port}", str(port)), **options)
+            result = run_untrusted(code.replace("{port}", str(port)).replace("{hold}", str(holders and holders.port)),
+                                   **options)
         except BaseException:
             note({"attack": name, "error": traceback.format_exc(limit=-1).strip().splitlines()[-1]})
             continue
-        note({"attack": name, "result": result})
+        record = {"attack": name, "result": result}
+        if holders is not None:
+            record["survivors"] = holders.survivors(plan["grace"])
+        note(record)
 
 
 if __name__ == "__main__":
-    if hasattr(os, "fork") and os.fork():  # a throwaway parent, so code run in-process cannot kill the grader
-        os._exit(os.waitstatus_to_exitcode(os.wait()[1]) & 0xFF)
+    child = os.fork() if hasattr(os, "fork") else 0
+    if child:  # a throwaway parent, so code run in-process cannot kill the grader. It waits for its own child only:
+        # as process 1 of a pid namespace it also inherits every orphan there, whose end says nothing of the driver.
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) & 0xFF)
     main()

@@ -30,6 +30,9 @@ from grader import paths
 
 QUESTION = (paths.EXAMPLES / "15" / "question.txt").read_text(encoding="utf-8")
 LOOP_QUESTION = "What happens when a program runs a loop that never ends? Try it.\n"
+ENVIRONMENT_QUESTION = "Which environment variables can a program see here? Is OPENAI_API_KEY among them?\n"
+GARBLED = ("SyntaxError", "NameError", "Syntax error", "unexpected EOF", "unterminated")  # a string whose quotes a shell ate
+SIGXCPU = 24  # Linux's number; the kernel sends it at RLIMIT_CPU's soft value
 KEYS = {"stdout": str, "stderr": str, "exit_code": (int, type(None)), "limit": (str, type(None))}
 OUTPUT_MOST = 2**20  # a capped flood keeps at most this much of stdout: 16 times the lesson's OUTPUT_BYTES, 64 KiB
 
@@ -47,6 +50,9 @@ code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose
                                   hang="Here the model asks to run `while True: pass`: a tool that runs the code in "
                                        "your own process (exec) or waits without a timeout never returns. Run it "
                                        "with run_untrusted from your sandbox.py.")
+code_tool_environment = SECTION.scenario("code_tool.py", "environment",
+                                         "with a question whose program prints its environment",
+                                         stdin=ENVIRONMENT_QUESTION)
 code_tool_other_model = SECTION.other_model("code_tool.py", stdin=QUESTION)
 code_tool_variant = SECTION.variant("code_tool.py")
 
@@ -115,6 +121,11 @@ def result_of(report: AttackReport, name: str, what: str, lesson: str = "") -> d
     if wrong:
         raise CheckFailed(f"expected stdout and stderr as str, exit_code as int or None and limit as str or None; "
                           f"for {what} your result has {quote(', '.join(wrong), 160)}.")
+    if any(sign in result["stderr"] for sign in GARBLED):  # every attack is valid Python: it arrived changed
+        last = (result["stderr"].strip().splitlines() or [""])[-1]
+        raise CheckFailed(f"{what}: the code never ran as written; its stderr ends {quote(last, 160)!r}. Something "
+                          "between your sandbox and Python changed it: pass the code unchanged, as one item of a list "
+                          "of arguments, never through a shell (shell=True).")
     return result
 
 
@@ -135,13 +146,16 @@ def reached(result: dict[str, Any], label: str) -> int:
     return 0
 
 
+RESULT_SIGNS = ("exit_code", "limit", "None", "null", "timeout", "cpu")  # what a printed result shows, in any form
+
+
 @pytest.mark.see("Build the sandbox")
 def test_sandbox_demo(sandbox: Evidence) -> None:
     """running sandbox.py tries a few snippets and prints each result"""
-    if sandbox.run.exit_code != 0 or "exit_code" not in sandbox.output and "limit" not in sandbox.output:
+    if sandbox.run.exit_code != 0 or not any(sign in sandbox.output for sign in RESULT_SIGNS):
         raise CheckFailed(f"expected `python work/sandbox.py` to run a few snippets through run_untrusted and print "
-                          f"each result dict; it exited with {sandbox.run.exit_code} and printed "
-                          f"{quote_output(sandbox.output + sandbox.run.stderr, 200)}.")
+                          f"each result, in any form that shows its exit_code and limit; it exited with "
+                          f"{sandbox.run.exit_code} and printed {quote_output(sandbox.output + sandbox.run.stderr, 200)}.")
 
 
 @attacks("hello", "crash")
@@ -215,16 +229,34 @@ def test_sandbox_no_key(sandbox_text: str, attacked: AttackReport) -> None:
 @attacks("infinite_loop")
 def test_sandbox_infinite_loop(sandbox_text: str, attacked: AttackReport) -> None:
     """stops an infinite loop and reports limit "timeout" or "cpu\""""
+    result = result_of(attacked, "infinite_loop", "`while True: pass`")
+    if result["limit"] is None and result["exit_code"] in (128 + SIGXCPU, -SIGXCPU):
+        raise CheckFailed(f"expected limit 'cpu' for code that SIGXCPU stopped; your result was {brief(result)}: "
+                          f"exit_code {result['exit_code']} is RLIMIT_CPU firing (signal {SIGXCPU}). Report that "
+                          "status as 'cpu'.")
     limit_fired(attacked, "infinite_loop", "`while True: pass`", ("timeout", "cpu"),
                 "Wait with a timeout, kill the process group when it passes, and set RLIMIT_CPU.")
 
 
 @attacks("sleeper")
 def test_sandbox_sleeper(sandbox_text: str, attacked: AttackReport) -> None:
-    """stops code that sleeps, which uses no CPU, and reports limit "timeout\""""
-    limit_fired(attacked, "sleeper", "`time.sleep(600)`", ("timeout",),
-                "A sleep uses no CPU, so only a wall-clock timeout ends it: process.wait(timeout=...), then kill the "
-                "process group.")
+    """stops code that sleeps, which uses no CPU, reports limit "timeout" and leaves none of it running"""
+    result = limit_fired(attacked, "sleeper", "`time.sleep(600)`", ("timeout",),
+                         "A sleep uses no CPU, so only a wall-clock timeout ends it: process.wait(timeout=...), then "
+                         "kill the process group.")
+    if result["exit_code"] is not None:
+        raise CheckFailed(f"expected exit_code None for code your sandbox killed at the timeout (the lesson's result "
+                          f"table); your result was {brief(result)}. Set it to None when the wait timed out.")
+    not_dead(attacked, "sleeper", "Start the code with start_new_session=True and end it with "
+                                  "os.killpg(process.pid, signal.SIGKILL), not only process.kill().")
+
+
+def not_dead(report: AttackReport, name: str, lesson: str) -> None:
+    """Fail where the attack's code was still running after run_untrusted returned."""
+    alive = report.survivors.get(name, 0)
+    if alive:
+        raise CheckFailed(f"expected the code to be gone once run_untrusted returned; {alive} of its processes still "
+                          f"ran (each held a connection to the grader open, and it stayed open). {lesson}")
 
 
 def rlimits(result: dict[str, Any]) -> dict[str, int]:
@@ -276,6 +308,18 @@ def test_sandbox_fork_bomb_as_root(sandbox_text: str, attacked: AttackReport) ->
         raise CheckFailed(f"expected a process limit under 100 when your sandbox runs as root; the code started "
                           f"{reached(result, 'started')} processes before the grader's own cap stopped it. A pid "
                           f"namespace caps nothing, and root ignores RLIMIT_NPROC. {lesson}")
+
+
+@attacks("escaper_as_root")
+def test_sandbox_escaper_as_root(sandbox_text: str, attacked: AttackReport) -> None:
+    """ends the code's processes at the timeout when your sandbox runs as root, even one in a new session"""
+    if "escaper_as_root" in attacked.skipped:  # never a silent pass, and no hold on a machine without the case
+        pytest.skip(NOT_HERE + attacked.skipped["escaper_as_root"])
+    limit_fired(attacked, "escaper_as_root", "code run as root that sleeps, with a child in a session of its own",
+                ("timeout",), "A sleep uses no CPU: wait with a timeout.")
+    not_dead(attacked, "escaper_as_root", "A child that called os.setsid() is out of reach of os.killpg. As root, "
+                                          "run the supervisor under `unshare --pid --fork --kill-child`: when it "
+                                          "dies, the kernel ends every process of its pid namespace.")
 
 
 @attacks("disk_filler")
@@ -412,6 +456,16 @@ def test_code_tool_loop(code_tool_loop: Evidence) -> None:
                           f"your script sent back {quote(text, 200)!r}.")
 
 
+def test_code_tool_environment(code_tool_environment: Evidence) -> None:
+    """runs the model's code without your environment: its key never reaches the code, nor the model"""
+    _, answer = _tool_results(code_tool_environment)
+    text = answer.get("content") if isinstance(answer.get("content"), str) else json.dumps(answer.get("content"))
+    if code_tool_environment.api_key in text or "OPENAI_API_KEY" in text:
+        raise CheckFailed(f"expected the program that prints os.environ to find no OPENAI_API_KEY; the tool result "
+                          f"your script sent the model was {quote(text, 200)!r}, your key among it. Run the model's "
+                          "code with run_untrusted from your sandbox.py, which passes an empty environment.")
+
+
 def test_code_tool_model(code_tool_other_model: Evidence) -> None:
     """asks for the model named in MODEL"""
     sends_model_from_env(code_tool_other_model)
@@ -440,9 +494,14 @@ def test_sandbox_shorter_timeout(sandbox_text: str, started: AttackReport) -> No
     result = result_of(started, "short_timeout", "run_untrusted(code that sleeps 3 s, timeout=1)")
     if result["limit"] != "timeout" or "woke up" in result["stdout"]:
         sleeper = started.results.get("sleeper")
-        fix = ("Your sandbox has no wall-clock timeout at all (time.sleep(600) never came back): wait with "
-               "process.wait(timeout=min(timeout, TIMEOUT_S))." if not isinstance(sleeper, dict)
-               or sleeper.get("limit") != "timeout" else "Wait with the caller's timeout (at most TIMEOUT_S).")
+        if not isinstance(sleeper, dict):
+            fix = ("Your sandbox has no wall-clock timeout at all (time.sleep(600) never came back): wait with "
+                   "process.wait(timeout=min(timeout, TIMEOUT_S)).")
+        elif sleeper.get("limit") != "timeout":
+            fix = (f"Without timeout=, time.sleep(600) came back as {brief(sleeper)}, not as a timeout: wait with "
+                   "process.wait(timeout=min(timeout, TIMEOUT_S)).")
+        else:
+            fix = "Wait with the caller's timeout (at most TIMEOUT_S)."
         raise CheckFailed(f"expected timeout=1 to stop a 3-second sleep with limit 'timeout'; your result was "
                           f"{brief(result)}. {fix}")
 
@@ -486,5 +545,6 @@ def test_sandbox_memory_one_call(sandbox_text: str, started: AttackReport) -> No
                           "min(memory_mb * 2**20, MEMORY_BYTES).")
     if later != default:
         raise CheckFailed(f"expected a call without memory_mb, after calls with it, to run under the default RLIMIT_AS "
-                          f"({default}); the code found {later}. Change the limit for one call: copy LIMITS "
-                          "(dict(LIMITS)) instead of changing it in place.")
+                          f"({default}); the code found {later}. Change the limit for one call: keep it in a "
+                          "local variable or a copy (dict(LIMITS)), and never change the module's defaults "
+                          "(MEMORY_BYTES, LIMITS) in place.")
