@@ -102,13 +102,9 @@ def _drive(folder: Path, plan: dict[str, object], report: AttackReport, user: in
            "OPENAI_API_KEY": report.secret}
     if os.name == "nt":
         env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", "")
-    # A driver that stays root runs in a pid namespace of its own: a sandbox's kill(-1) (os.killpg(1) is one) then
-    # reaches only the namespace, not the machine.
-    wrapper = ["unshare", "--pid", "--fork", "--kill-child"] if group is not None and shutil.which("unshare") else []
     # stdin is a pipe the grader never writes to: the driver ends itself when it closes (see driver.py)
-    process = start_bounded([str(folder / "driver.py"), str(folder), json.dumps(plan)], user, group, wrapper,
-                            cwd=folder, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    process = start_bounded([str(folder / "driver.py"), str(folder), json.dumps(plan)], user, group, cwd=folder,
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = stretched(PER_ATTACK_S)
     settled: set[str] = set()
     current, since, seen = None, time.monotonic(), 0
@@ -167,11 +163,10 @@ def _death(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def start_bounded(arguments: list[str], user: int | None, group: Path | None = None, wrapper: list[str] | None = None,
+def start_bounded(arguments: list[str], user: int | None, group: Path | None = None,
                   **popen: Any) -> subprocess.Popen[bytes]:
-    """`python ARGUMENTS` in a new session inside the outer bounds: as `user` where given, in `group` where given,
-    started through `wrapper` (a command that runs the rest) where given."""
-    return subprocess.Popen([*(wrapper or []), _python(user), *arguments], start_new_session=POSIX_LIMITS,
+    """`python ARGUMENTS` in a new session inside the outer bounds: as `user` where given, in `group` where given."""
+    return subprocess.Popen([_python(user), *arguments], start_new_session=POSIX_LIMITS,
                             preexec_fn=_outer_limits(user, group) if POSIX_LIMITS else None, **_as(user), **popen)
 
 

@@ -125,6 +125,6 @@ def main() -> None:
 if __name__ == "__main__":
     child = os.fork() if hasattr(os, "fork") else 0
     if child:  # a throwaway parent, so code run in-process cannot kill the grader. It waits for its own child only:
-        # as process 1 of a pid namespace it also inherits every orphan there, whose end says nothing of the driver.
+        # where it is a subreaper or a namespace's process 1, orphans come to it too, and their end says nothing.
         os._exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) & 0xFF)
     main()

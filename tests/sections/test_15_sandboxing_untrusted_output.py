@@ -31,6 +31,8 @@ from grader import paths
 QUESTION = (paths.EXAMPLES / "15" / "question.txt").read_text(encoding="utf-8")
 LOOP_QUESTION = "What happens when a program runs a loop that never ends? Try it.\n"
 ENVIRONMENT_QUESTION = "Which environment variables can a program see here? Is OPENAI_API_KEY among them?\n"
+ENDLESS_QUESTION = "After each program you run, run one more program.\n"
+MOST_STEPS = 10  # "at most a few steps": the lesson's loop makes 5
 GARBLED = ("SyntaxError", "NameError", "Syntax error", "unexpected EOF", "unterminated")  # a string whose quotes a shell ate
 SIGXCPU = 24  # Linux's number; the kernel sends it at RLIMIT_CPU's soft value
 KEYS = {"stdout": str, "stderr": str, "exit_code": (int, type(None)), "limit": (str, type(None))}
@@ -53,6 +55,10 @@ code_tool_loop = SECTION.scenario("code_tool.py", "loop", "with a question whose
 code_tool_environment = SECTION.scenario("code_tool.py", "environment",
                                          "with a question whose program prints its environment",
                                          stdin=ENVIRONMENT_QUESTION)
+code_tool_endless = SECTION.scenario("code_tool.py", "endless", "with a model that never stops asking for a program",
+                                     stdin=ENDLESS_QUESTION,
+                                     hang="Here the model asks for one more program after every result: a loop that "
+                                          "runs until the model stops asking never ends. Loop at most a few steps.")
 code_tool_other_model = SECTION.other_model("code_tool.py", stdin=QUESTION)
 code_tool_variant = SECTION.variant("code_tool.py")
 
@@ -464,6 +470,19 @@ def test_code_tool_environment(code_tool_environment: Evidence) -> None:
         raise CheckFailed(f"expected the program that prints os.environ to find no OPENAI_API_KEY; the tool result "
                           f"your script sent the model was {quote(text, 200)!r}, your key among it. Run the model's "
                           "code with run_untrusted from your sandbox.py, which passes an empty environment.")
+
+
+def test_code_tool_endless(code_tool_endless: Evidence) -> None:
+    """stops after a few steps when the model keeps asking for programs"""
+    asked = len(code_tool_endless.chats())
+    if asked > MOST_STEPS:
+        raise CheckFailed(f"expected at most {MOST_STEPS} requests when the model asks for one more program after "
+                          f"every result; your script sent {asked}. Loop a few steps at most (for step in range(5)), "
+                          "as in Section 14.")
+    if asked < 2:  # how it ends after its last step (a message, an exit status) is the learner's choice
+        raise CheckFailed(f"expected the script to run the program the model asked for and ask again; it sent {asked} "
+                          f"request(s) and exited with {code_tool_endless.run.exit_code}. "
+                          f"{code_tool_endless.last_error()}".strip())
 
 
 def test_code_tool_model(code_tool_other_model: Evidence) -> None:
