@@ -96,9 +96,10 @@ def serve(channel):
             try:
                 message, fds, _, _ = socket.recv_fds(channel, 1 << 20, 3)
             except OSError:
+                message = b""
+            if not message:  # the grader went away, perhaps killed outright: end the scripts it can no longer stop
+                reap.kill_descendants(os.getpid())
                 return
-            if not message:
-                return  # the grader went away
             command = json.loads(message)
             pid = os.fork()
             if pid == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -225,3 +226,27 @@ def test_concurrent_runs_do_not_end_each_others_processes(tmp_path: Path, sleepe
         thread.join()
     assert first[0].exit_code == 0 and first[0].stdout.split() == ["started", "S"]
     assert ends(sleepers("first"))
+
+
+@linux_only
+def test_a_killed_grader_leaves_no_script_running(tmp_path: Path, sleepers, mode: str) -> None:
+    """A grader killed outright (SIGKILL) runs no cleanup: the preloaded interpreter sees its socket close and ends
+    the scripts still running. A fresh run's reaper does not watch the grader, so that mode is not claimed."""
+    if mode == "fresh":
+        pytest.skip("only the preloaded interpreter watches the grader")
+    pid_file = str(tmp_path / "stays.pid")
+    path = script(tmp_path, "stays.py", f"import os, time\nopen({pid_file!r} + '.tmp', 'w').write(str(os.getpid()))\n"
+                                        f"os.rename({pid_file!r} + '.tmp', {pid_file!r})\ntime.sleep(300)\n")
+    grader = subprocess.Popen([sys.executable, "-c", "import sys\nfrom grader.runner import run_script\n"
+                               f"run_script(sys.argv[1], sys.argv[2], {SETTINGS!r}, timeout=300)\n", path, str(tmp_path)],
+                              cwd=Path(__file__).resolve().parents[2])
+    try:
+        for _ in range(3000):
+            if os.path.exists(pid_file):
+                break
+            time.sleep(0.01)
+        assert os.path.exists(pid_file), "the script never started"
+    finally:
+        grader.kill()
+        grader.wait()
+    assert ends(sleepers("stays"))
