@@ -125,6 +125,6 @@ def main() -> None:
 if __name__ == "__main__":
     child = os.fork() if hasattr(os, "fork") else 0
     if child:  # a throwaway parent, so code run in-process cannot kill the grader. It waits for its own child only:
-        # where it is a subreaper or a namespace's process 1, orphans come to it too, and their end says nothing.
+        # run as a pid namespace's process 1 it would inherit orphans too, whose end says nothing of the driver.
         os._exit(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) & 0xFF)
     main()
