@@ -66,9 +66,7 @@ def attack(source: str, names: list[str]) -> AttackReport:
         host_file.write_text(report.nonce, encoding="utf-8")
         user = fresh_user() if POSIX_LIMITS and os.geteuid() == 0 else None
         if user is not None:
-            os.chown(folder, user, user)
-            for item in folder.iterdir():
-                os.chown(item, user, user)
+            hand_over(folder, user)
         _run(folder, [name for name in wanted if name not in ROOT_BRANCH], report, user)
         as_root = [name for name in wanted if name in ROOT_BRANCH]
         if as_root:
@@ -195,29 +193,38 @@ def _outer_limits(user: int | None, group: Path | None = None):  # type: ignore[
 def _processes_now() -> int:
     """How many processes (threads count too) this user has: RLIMIT_NPROC counts them all."""
     if Path("/proc").is_dir():
-        uid = os.getuid()
         total = 0
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    if entry.stat().st_uid == uid:
-                        total += len(list((entry / "task").iterdir()))
-                except OSError:
-                    continue
+        for pid in _pids_of(os.getuid()):
+            try:
+                total += len(os.listdir(f"/proc/{pid}/task"))
+            except OSError:  # ended meanwhile
+                continue
         return total
     listed = subprocess.run(["ps", "-U", str(os.getuid()), "-o", "pid="], capture_output=True, text=True, check=False)
     return 4 * len(listed.stdout.split())  # threads are not listed: leave room for them
 
 
-def _pids_of(user: int) -> list[int]:
-    found = []
+def _owners() -> dict[int, int]:
+    """Every process's user, by pid, from /proc."""
+    found = {}
     for entry in Path("/proc").iterdir():
         try:
-            if entry.name.isdigit() and entry.stat().st_uid == user:
-                found.append(int(entry.name))
-        except OSError:
+            if entry.name.isdigit():
+                found[int(entry.name)] = entry.stat().st_uid
+        except OSError:  # ended meanwhile
             continue
     return found
+
+
+def _pids_of(user: int) -> list[int]:
+    return [pid for pid, owner in _owners().items() if owner == user]
+
+
+def hand_over(top: Path, user: int) -> None:
+    """Make `user` the owner of the folder `top` and of everything in it."""
+    for folder, _, files in os.walk(top):
+        for item in (folder, *(os.path.join(folder, f) for f in files)):
+            os.chown(item, user, user)
 
 
 def end_all(process: subprocess.Popen[bytes], user: int | None) -> None:
@@ -250,12 +257,7 @@ def fresh_user() -> int:
     """A uid no process uses, for this driver alone. Drawn at random from a wide range: the grader's other processes
     (pytest-xdist's workers) hand out uids too, and killing every process of a uid must hit only this driver's."""
     with _HANDING_OUT:
-        taken = set(_HANDED_OUT)
-        for entry in Path("/proc").iterdir():
-            try:
-                taken.add(entry.stat().st_uid)
-            except OSError:  # ended meanwhile
-                continue
+        taken = _HANDED_OUT | set(_owners().values())
         user = FRESH_UIDS.start + secrets.randbelow(len(FRESH_UIDS))
         while user in taken:
             user = FRESH_UIDS.start + secrets.randbelow(len(FRESH_UIDS))

@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..attacks.bounds import end_all, fresh_user, start_bounded
+from ..attacks.bounds import end_all, fresh_user, hand_over, start_bounded
 from ..load import stretched
 
 CHILD = Path(__file__).with_name("child.py")
@@ -174,9 +174,7 @@ def _drive(stage: Stage, attacks: dict[str, str], hide_tools: bool, host_pid: in
     user = fresh_user() if os.geteuid() == 0 and not as_caller else None
     if user is not None:
         for top in (stage.root, stage.shared_root):
-            for folder, _, files in os.walk(top):
-                for item in (folder, *(os.path.join(folder, f) for f in files)):
-                    os.chown(item, user, user)
+            hand_over(top, user)
     env = {"PATH": path, "HOME": str(stage.home), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
     report = stage.root / "report.json"
     child = start_bounded(["-I", str(stage.root / "child.py"), "work/isolated_sandbox.py", str(report)], user,
